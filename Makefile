@@ -1,0 +1,44 @@
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test check install install-dev bench clean
+
+## make run: set up .venv, prepare the SQLite database with demo people, serve on http://127.0.0.1:5000
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+## make test: the same .venv plus test dependencies, then the whole suite
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make check: validate lessons and quizzes
+check: $(VENV)/.runtime
+	$(FLASK) content check
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: pip runs again only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,39 @@
+"""Wires the content engine into the app: one ContentStore per app."""
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+
+from .content import Catalog, ContentError, ContentStore
+
+
+def init_app(app: Flask) -> None:
+    from . import serving
+    store = ContentStore(app.config["CONTENT_DIR"],
+                         reload=app.config["CONTENT_RELOAD"] or app.debug,
+                         default_pass_score=app.config["DEFAULT_PASS_SCORE"])
+    app.extensions["content"] = store
+
+    strict = app.config.get("CONTENT_STRICT")
+    if strict is None:
+        strict = not app.debug and not app.testing and serving(app)
+    errors = store.catalog.errors
+    if strict and errors:
+        # Production refuses to start on broken content, naming every problem.
+        raise ContentError(errors)
+
+    @app.before_request
+    def _show_content_errors():
+        # In development a broken file shows its messages instead of a page.
+        if request.endpoint in ("static", "main.health"):
+            return None
+        problems = store.catalog.errors
+        if problems:
+            return render_template("errors/content.html", problems=problems), 500
+        return None
+
+
+def catalog() -> Catalog:
+    return current_app.extensions["content"].catalog
+
+
+__all__ = ["catalog", "init_app", "ContentError"]

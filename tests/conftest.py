@@ -1,0 +1,57 @@
+"""Fixtures: app, client, runner, content trees; every test gets a fresh database.
+
+The `app` fixture runs once on SQLite and, when TEST_DATABASE_URL names a
+PostgreSQL database, once more on it (its public schema is reset per test).
+"""
+from __future__ import annotations
+
+import pytest
+
+from support import PG_URL, ROOT, ContentTree, make_app, reset_postgres
+
+
+DATABASES = ["sqlite"] + ([pytest.param("postgres", marks=pytest.mark.postgres)] if PG_URL else [])
+
+
+def pytest_report_header(config):
+    if PG_URL:
+        return f"database tests run on SQLite and on PostgreSQL ({PG_URL})"
+    return "database tests run on SQLite only (set TEST_DATABASE_URL to add the PostgreSQL run)"
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    if request.param == "postgres":
+        reset_postgres(PG_URL)
+        return PG_URL
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def content_dir():
+    """The real lessons/ and quizzes/ of the repository."""
+    return ROOT
+
+
+@pytest.fixture
+def app(database_url, content_dir, tmp_path):
+    app = make_app(database_url, content_dir)
+    yield app
+    database = app.extensions["peewee"]
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def tree(tmp_path):
+    return ContentTree(tmp_path / "content").course()
