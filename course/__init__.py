@@ -22,10 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _secret_key(app)
 
-    from . import db, content_app, security, views, cli, filters
+    from . import db, content_app, auth, security, views, cli, filters
     db.init_app(app)
     content_app.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     filters.init_app(app)
     views.init_app(app)
     cli.init_app(app)

@@ -10,6 +10,93 @@ from .content import load_catalog
 content_cli = AppGroup("content", help="Check the Markdown lessons and quizzes.")
 db_cli = AppGroup("db", help="Create or upgrade the database schema.")
 demo_cli = AppGroup("demo", help="Demo and synthetic data.")
+users_cli = AppGroup("users", help="Create, import, export and erase people.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, help="learner, trainer, manager or admin")
+@click.option("--team", default=None, help="team name (created if new; a manager manages it)")
+@click.option("--password", default=None, help="omit to send a sign-in link instead")
+def users_create(email, name, role, team, password):
+    """Create one person."""
+    from . import people
+    from .db import db
+    with db.connection_context():
+        try:
+            person = people.create_person(email, name, role, team=team, password=password,
+                                          min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        except people.PeopleError as exc:
+            raise click.ClickException(str(exc))
+    click.echo(f"created {person.email} ({person.role}){' in ' + team if team else ''}")
+
+
+@users_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+def users_import(csv_file):
+    """Import people from a CSV with header email,name,team,role: all rows or none."""
+    from . import people
+    from .db import db
+    with open(csv_file, encoding="utf-8-sig", newline="") as fh:
+        text = fh.read()
+    with db.connection_context():
+        result = people.import_people(text)
+    if not result.ok:
+        for error in result.errors:
+            click.echo(error, err=True)
+        click.echo(f"nothing imported: {len(result.errors)} bad row(s)", err=True)
+        raise SystemExit(1)
+    click.echo(f"imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@users_cli.command("link")
+@click.argument("email")
+def users_link(email):
+    """Print a one-time link with which the person sets a password."""
+    from . import people
+    from .db import db
+    from .models import Person
+    with db.connection_context():
+        person = Person.by_email(email)
+        if person is None:
+            raise click.ClickException(f"nobody has the email {email}")
+        token = people.create_link(person, "reset" if person.password_hash else "invite",
+                                   current_app.config["TOKEN_HOURS"])
+    click.echo(f"/auth/set-password/{token}")
+
+
+@users_cli.command("export-data")
+@click.argument("email")
+def users_export(email):
+    """Print everything stored about one person as JSON."""
+    import json
+    from . import people
+    from .db import db
+    from .models import Person
+    with db.connection_context():
+        person = Person.by_email(email)
+        if person is None:
+            raise click.ClickException(f"nobody has the email {email}")
+        click.echo(json.dumps(people.export_person_data(person), indent=2, ensure_ascii=False))
+
+
+@users_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def users_erase(email, yes):
+    """Remove one person and everything recorded about them."""
+    from . import people
+    from .db import db
+    from .models import Person
+    with db.connection_context():
+        person = Person.by_email(email)
+        if person is None:
+            raise click.ClickException(f"nobody has the email {email}")
+        if not yes:
+            click.confirm(f"Erase {person.name} <{person.email}> and all their records?", abort=True)
+        people.erase_person(person)
+    click.echo(f"erased {email}")
 
 
 @content_cli.command("check")
@@ -55,8 +142,9 @@ def demo_seed():
     """Create demo people of every role in two teams (safe to run again)."""
     from . import demo
     from .db import db
+    from .content_app import catalog
     with db.connection_context():
-        rows = demo.seed()
+        rows = demo.seed(with_progress=True, catalog=catalog())
     click.echo("Demo people (password for all: %s):" % demo.DEMO_PASSWORD)
     for email, role, team in rows:
         click.echo(f"  {role:<8} {email:<28} {team}")
@@ -64,5 +152,6 @@ def demo_seed():
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(db_cli)

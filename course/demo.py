@@ -4,7 +4,7 @@ from __future__ import annotations
 from werkzeug.security import generate_password_hash
 
 from .db import db
-from .models import Membership, Person, Team
+from .models import Membership, Person, Team, utcnow
 
 DEMO_PASSWORD = "coaching-demo"
 
@@ -22,7 +22,40 @@ DEMO_PEOPLE = [
 ]
 
 
-def seed() -> list[tuple[str, str, str]]:
+# Demo progress: email -> (lessons finished, then one more opened)
+DEMO_PROGRESS = {
+    "kwame@example.com": 4,
+    "mei@example.com": 2,
+    "siobhan@example.com": 10,
+    "learner@example.com": 0,
+}
+
+
+def seed_progress(catalog) -> None:
+    """Some finished lessons (quizzes passed with real attempts) for a few demo people."""
+    import secrets
+
+    from . import attempts, progress
+    from .models import Progress
+    for email, finished in DEMO_PROGRESS.items():
+        person = Person.by_email(email)
+        if person is None or Progress.select().where(Progress.person == person).exists():
+            continue
+        for course in catalog.courses:
+            lessons = course.visible_lessons()
+            for lesson in lessons[:finished]:
+                progress.record_open(person, lesson)
+                progress.mark_done(person, lesson)
+                if lesson.quiz is not None:
+                    token = attempts.FormToken(person.id, lesson.course_slug, lesson.slug,
+                                               lesson.quiz.content_hash, secrets.token_urlsafe(18), utcnow())
+                    result = attempts.grade(lesson.quiz, attempts.best_answers(lesson.quiz))
+                    attempts.record_attempt(person, lesson, token, result)
+            if finished < len(lessons):
+                progress.record_open(person, lessons[finished])
+
+
+def seed(with_progress: bool = True, catalog=None) -> list[tuple[str, str, str]]:
     """Create the demo people if missing; returns (email, role, team) for each."""
     password_hash = generate_password_hash(DEMO_PASSWORD)
     rows = []
@@ -35,4 +68,6 @@ def seed() -> list[tuple[str, str, str]]:
                 team, _ = Team.get_or_create(name=team_name)
                 Membership.get_or_create(person=person, team=team, defaults={"is_manager": manages})
             rows.append((email, role, team_name or ""))
+        if with_progress and catalog is not None:
+            seed_progress(catalog)
     return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField,
                     IntegerField, Model, fn)
 
@@ -35,8 +36,24 @@ class Team(BaseModel):
     def by_name(cls, name: str):
         return cls.get_or_none(cls.name == name)
 
+    @classmethod
+    def search(cls, text: str = ""):
+        query = cls.select()
+        text = (text or "").strip()
+        if text:
+            query = query.where(cls.name.contains(text))
+        return query.order_by(cls.name)
 
-class Person(BaseModel):
+    def members(self):
+        return (Person.select(Person, Membership.is_manager).join(Membership)
+                .where(Membership.team == self).order_by(Membership.is_manager.desc(), Person.name))
+
+    def is_managed_by(self, person) -> bool:
+        return Membership.select().where((Membership.team == self) & (Membership.person == person)
+                                         & (Membership.is_manager == True)).exists()  # noqa: E712
+
+
+class Person(UserMixin, BaseModel):
     email = CharField(max_length=254, unique=True)      # stored lowercased
     name = CharField(max_length=200)
     role = CharField(max_length=16, default="learner")
@@ -51,6 +68,30 @@ class Person(BaseModel):
     @classmethod
     def by_email(cls, email: str):
         return cls.get_or_none(cls.email == email.strip().lower())
+
+    # flask-login: the session holds "id:version", so bumping session_version
+    # ends every session and remember-me cookie issued before the change.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @classmethod
+    def search(cls, text: str = ""):
+        query = cls.select()
+        text = (text or "").strip()
+        if text:
+            query = query.where(cls.name.contains(text) | cls.email.contains(text))
+        return query.order_by(cls.name, cls.id)
 
     def teams_managed(self):
         return (Team.select().join(Membership)
@@ -112,7 +153,45 @@ class LoginToken(BaseModel):
     used_at = DateTimeField(null=True)
 
 
-ALL_MODELS = [Team, Person, Membership, Progress, LoginToken]
+class Attempt(BaseModel):
+    """One submitted quiz (or review) attempt. Never updated after it is written."""
+    person = ForeignKeyField(Person, backref="attempts", on_delete="CASCADE")
+    course_slug = CharField(max_length=100)
+    lesson_slug = CharField(max_length=100)
+    quiz_type = CharField(max_length=32)
+    content_hash = CharField(max_length=32)      # the quiz file as the learner saw it
+    token = CharField(max_length=64, unique=True)  # one-time form token: double submits record once
+    kind = CharField(max_length=16, default="quiz")   # quiz | review
+    started_at = DateTimeField()
+    submitted_at = DateTimeField(default=utcnow)
+    score = FloatField()
+    passed = BooleanField()
 
-__all__ = ["ALL_MODELS", "ROLES", "LoginToken", "Membership", "Person", "Progress", "Team",
+    class Meta:
+        indexes = ((("person", "course_slug", "lesson_slug"), False),
+                   (("course_slug", "lesson_slug", "content_hash"), False))
+
+    @classmethod
+    def for_person(cls, person):
+        return cls.select().where(cls.person == person).order_by(cls.submitted_at.desc(), cls.id.desc())
+
+
+class Answer(BaseModel):
+    """One choice in an attempt, by stable ids, with what it meant."""
+    attempt = ForeignKeyField(Attempt, backref="answers", on_delete="CASCADE")
+    position = IntegerField()                   # order answered (the path, in a conversation)
+    scenario_id = CharField(max_length=100)
+    scenario_hash = CharField(max_length=32)
+    choice_id = CharField(max_length=100)
+    best = BooleanField()
+    tag = CharField(max_length=40)
+
+    class Meta:
+        indexes = ((("attempt", "position"), True),
+                   (("scenario_id", "scenario_hash"), False))
+
+
+ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, Attempt, Answer]
+
+__all__ = ["ALL_MODELS", "ROLES", "Answer", "Attempt", "LoginToken", "Membership", "Person", "Progress", "Team",
            "fn", "utcnow"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import PG_URL, ROOT, ContentTree, make_app, reset_postgres
+from support import PG_URL, ROLE_EMAILS, ROOT, ContentTree, make_app, reset_postgres, seed_people, sign_in
 
 
 DATABASES = ["sqlite"] + ([pytest.param("postgres", marks=pytest.mark.postgres)] if PG_URL else [])
@@ -55,3 +55,45 @@ def runner(app):
 @pytest.fixture
 def tree(tmp_path):
     return ContentTree(tmp_path / "content").course()
+
+
+@pytest.fixture
+def seeded(app):
+    """The app with the demo people of every role in two teams."""
+    seed_people(app)
+    return app
+
+
+def _client_for(app, role):
+    client = app.test_client()
+    response = sign_in(client, ROLE_EMAILS[role])
+    assert response.status_code == 302, f"{role} could not sign in"
+    return client
+
+
+@pytest.fixture
+def learner(seeded):
+    return _client_for(seeded, "learner")
+
+
+@pytest.fixture
+def trainer(seeded):
+    return _client_for(seeded, "trainer")
+
+
+@pytest.fixture
+def manager(seeded):
+    return _client_for(seeded, "manager")
+
+
+@pytest.fixture
+def admin(seeded):
+    return _client_for(seeded, "admin")
+
+
+@pytest.fixture
+def clients(seeded):
+    """One client per role, plus an anonymous one."""
+    out = {role: _client_for(seeded, role) for role in ROLE_EMAILS}
+    out["anonymous"] = seeded.test_client()
+    return out

@@ -100,3 +100,49 @@ Nobody speaks at the stand-up.
 - [ ] Say nothing and move on. {stay-silent}
   > Silence keeps the problem where it is.
 """
+
+
+# --- people and signed-in clients -------------------------------------------
+
+import re as _re
+
+DEMO_PASSWORD = "coaching-demo"
+ROLE_EMAILS = {
+    "learner": "learner@example.com",
+    "trainer": "trainer@example.com",
+    "manager": "manager@example.com",
+    "admin": "admin@example.com",
+}
+_CSRF = _re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def seed_people(app):
+    from course import demo
+    from course.db import db
+    with app.app_context(), db.connection_context():
+        demo.seed(with_progress=False)
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def csrf_token(client, url: str = "/auth/sign-in") -> str:
+    response = client.get(url, follow_redirects=True)
+    return csrf_from(response.get_data(as_text=True))
+
+
+def sign_in(client, email: str, password: str = DEMO_PASSWORD, remember: bool = False):
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client, "/auth/sign-in")}
+    if remember:
+        data["remember"] = "1"
+    return client.post("/auth/sign-in", data=data)
+
+
+def post(client, url: str, data: dict | None = None, token_from: str = "/", **kwargs):
+    """POST like a browser would: with the CSRF token from a page of the site."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, token_from))
+    return client.post(url, data=data, **kwargs)

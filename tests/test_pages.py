@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from support import LESSON, QUIZ, make_app
+from support import LESSON, QUIZ, ROLE_EMAILS, make_app, seed_people, sign_in
 from course.content import ContentError
 
 
@@ -15,18 +15,26 @@ def demo_app(tree, database_url):
         "minutes: 4", "minutes: 5\naliases:\n  - old-second"))
     tree.write("lessons/demo/03-hidden.md", LESSON.format(title="Hidden draft").replace("minutes: 4", "minutes: 3\ndraft: true"))
     tree.write("quizzes/demo/first.md", QUIZ)
-    return make_app(database_url, tree.root)
+    app = make_app(database_url, tree.root)
+    seed_people(app)
+    return app
+
+
+def signed(app, role="learner"):
+    client = app.test_client()
+    assert sign_in(client, ROLE_EMAILS[role]).status_code == 302
+    return client
 
 
 def test_home_lists_courses(demo_app):
-    page = demo_app.test_client().get("/")
+    page = signed(demo_app).get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Demo course" in html and "2 lessons" in html
+    assert "Demo course" in html and "2 lessons" in html and "Welcome, Lena Learner" in html
 
 
 def test_outline_shows_lessons_minutes_objectives_but_not_drafts(demo_app):
-    html = demo_app.test_client().get("/courses/demo/").get_data(as_text=True)
+    html = signed(demo_app).get("/courses/demo/").get_data(as_text=True)
     assert "First steps" in html and "4 min" in html and "Tell coaching apart from managing" in html
     assert "Hidden draft" not in html
     # Titles are escaped: a trainer's angle brackets never become markup.
@@ -34,31 +42,30 @@ def test_outline_shows_lessons_minutes_objectives_but_not_drafts(demo_app):
 
 
 def test_lesson_page_has_body_navigation_and_quiz(demo_app):
-    client = demo_app.test_client()
+    client = signed(demo_app)
     html = client.get("/courses/demo/first").get_data(as_text=True)
     assert "<h1>First steps</h1>" in html
     assert "Coaching helps the other person think." in html
     assert 'rel="next" href="/courses/demo/second"' in html
-    assert "short quiz of 2 scenarios" in html
+    assert "short quiz of 2 scenarios" in html and "Mark as done and take the quiz" in html
     second = client.get("/courses/demo/second").get_data(as_text=True)
     assert 'rel="prev" href="/courses/demo/first"' in second and 'rel="next"' not in second
 
 
 def test_alias_redirects_to_the_new_slug(demo_app):
-    response = demo_app.test_client().get("/courses/demo/old-second")
+    response = signed(demo_app).get("/courses/demo/old-second")
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/courses/demo/second")
 
 
 def test_drafts_are_hidden_from_learners_but_previewable(demo_app):
-    client = demo_app.test_client()
-    assert client.get("/courses/demo/hidden").status_code == 404
-    preview = client.get("/trainer/preview/demo/hidden")
+    assert signed(demo_app).get("/courses/demo/hidden").status_code == 404
+    preview = signed(demo_app, "trainer").get("/trainer/preview/demo/hidden")
     assert preview.status_code == 200 and "Draft: hidden from learners" in preview.get_data(as_text=True)
 
 
 def test_quiz_preview_shows_best_choice_feedback_and_tags(demo_app):
-    html = demo_app.test_client().get("/trainer/preview/demo/first/quiz").get_data(as_text=True)
+    html = signed(demo_app, "trainer").get("/trainer/preview/demo/first/quiz").get_data(as_text=True)
     assert "The demo that ran long" in html
     assert "Best choice" in html
     assert "Starting with Sam's view lets them do the thinking." in html
@@ -66,7 +73,7 @@ def test_quiz_preview_shows_best_choice_feedback_and_tags(demo_app):
 
 
 def test_unknown_slugs_get_a_friendly_404(demo_app):
-    client = demo_app.test_client()
+    client = signed(demo_app, "admin")
     for url in ("/courses/nope/", "/courses/demo/nope", "/trainer/preview/demo/nope/quiz",
                 "/trainer/preview/demo/second/quiz", "/no/such/page"):
         response = client.get(url)
@@ -93,7 +100,7 @@ def test_health_is_plain_ok(demo_app):
 
 
 def test_security_headers(demo_app):
-    response = demo_app.test_client().get("/")
+    response = demo_app.test_client().get("/auth/sign-in")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -101,7 +108,8 @@ def test_security_headers(demo_app):
 def test_changed_file_is_picked_up_in_debug_mode(tree, database_url):
     path = tree.write("lessons/demo/01-first.md", LESSON.format(title="Before the edit"))
     app = make_app(database_url, tree.root, CONTENT_RELOAD=True)
-    client = app.test_client()
+    seed_people(app)
+    client = signed(app)
     assert "Before the edit" in client.get("/courses/demo/first").get_data(as_text=True)
     tree.write("lessons/demo/01-first.md", LESSON.format(title="After the edit"))
     stamp = time.time() + 5      # mtimes can be coarse; make the change unmistakable
@@ -112,16 +120,17 @@ def test_changed_file_is_picked_up_in_debug_mode(tree, database_url):
 def test_without_reload_the_loaded_content_stays(tree, database_url):
     path = tree.write("lessons/demo/01-first.md", LESSON.format(title="Loaded once"))
     app = make_app(database_url, tree.root, CONTENT_RELOAD=False)
+    seed_people(app)
     tree.write("lessons/demo/01-first.md", LESSON.format(title="Edited later"))
     stamp = time.time() + 5
     os.utime(path, (stamp, stamp))
-    assert "Loaded once" in app.test_client().get("/courses/demo/first").get_data(as_text=True)
+    assert "Loaded once" in signed(app).get("/courses/demo/first").get_data(as_text=True)
 
 
 def test_broken_content_in_development_shows_the_messages(tree, database_url):
     tree.write("lessons/demo/01-first.md", "---\ntitle: x\n")
     app = make_app(database_url, tree.root, CONTENT_STRICT=False)
-    response = app.test_client().get("/")
+    response = app.test_client().get("/auth/sign-in")
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert "lessons/demo/01-first.md:1" in html and "front matter is not closed" in html

@@ -3,10 +3,17 @@ from flask import Flask, render_template
 
 
 def init_app(app: Flask) -> None:
-    from . import learn, main, trainer
-    app.register_blueprint(main.bp)
-    app.register_blueprint(learn.bp)
-    app.register_blueprint(trainer.bp)
+    from . import account, admin, auth, learn, main, quiz, trainer
+    for module in (main, auth, account, learn, quiz, trainer, admin):
+        app.register_blueprint(module.bp)
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_template("errors/429.html", error=error), 429
 
     @app.errorhandler(404)
     def not_found(error):

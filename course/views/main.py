@@ -1,5 +1,7 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 
+from .. import progress
 from ..content_app import catalog
 
 bp = Blueprint("main", __name__)
@@ -7,7 +9,11 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html", courses=catalog().courses)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    courses = progress.courses_progress(current_user, catalog().courses)
+    in_progress = next((c for c in courses if c.started and not c.finished), None)
+    return render_template("main/home.html", courses=courses, current=in_progress)
 
 
 @bp.get("/health")

@@ -1,8 +1,15 @@
 from flask import Blueprint, abort, render_template
 
 from ..content_app import catalog
+from ..policy import trainer_required
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
+
+
+@bp.before_request
+@trainer_required
+def _trainers_only():
+    return None
 
 
 @bp.get("/")

@@ -10,7 +10,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from support import ROOT, make_app
+from support import ROOT, make_app, seed_people
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -53,6 +53,7 @@ class LiveServer:
 def live_app(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
     app = make_app(f"sqlite:///{db_path}", ROOT)
+    seed_people(app)
     return app
 
 

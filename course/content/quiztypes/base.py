@@ -41,6 +41,7 @@ class QuizType:
     name = ""
     label = ""
     branching = False       # whether choices lead to scenes (`-> scene-id`)
+    template = ""           # the Jinja template that renders the take page
 
     def check(self, quiz, doc) -> None:
         """Add type-specific problems to the document being parsed."""

@@ -9,6 +9,7 @@ class ConversationQuiz(QuizType):
     score is the share of best choices along the path actually taken."""
     name = "conversation"
     label = "Conversation"
+    template = "quiz/take_conversation.html"   # how the take page renders this type
     branching = True
 
     def check(self, quiz, doc) -> None:

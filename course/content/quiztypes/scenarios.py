@@ -7,6 +7,7 @@ class ScenarioQuiz(QuizType):
     """Independent scenarios; the learner answers every one."""
     name = "scenarios"
     label = "Scenarios"
+    template = "quiz/take_scenarios.html"   # how the take page renders this type
     branching = False
 
     def check(self, quiz, doc) -> None:

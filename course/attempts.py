@@ -1,0 +1,161 @@
+"""Quiz attempts: one-time form tokens, grading through the quiz type
+registry, and recording each submitted attempt exactly once.
+
+A quiz form carries a signed token naming the person, the lesson, the quiz
+version and a random nonce. Nothing is written when the form is shown; on
+submit the nonce becomes the attempt's unique key, so a double click or a
+resubmitted form records one attempt.
+"""
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from peewee import IntegrityError
+
+from . import progress
+from .content.quiztypes import QUIZ_TYPES, Grade
+from .db import db
+from .models import Answer, Attempt, utcnow
+
+TOKEN_MAX_AGE = 7 * 24 * 3600   # a quiz form stays valid for a week
+
+
+class TamperedForm(ValueError):
+    """The submission does not belong to this person, lesson or quiz: 400."""
+
+
+class QuizChanged(ValueError):
+    """The quiz file changed since the form was shown: ask again, store nothing."""
+
+
+@dataclass(frozen=True)
+class FormToken:
+    person_id: int
+    course_slug: str
+    lesson_slug: str
+    content_hash: str
+    nonce: str
+    started_at: datetime.datetime
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="quiz-attempt")
+
+
+def issue_token(secret_key: str, person, lesson, now: datetime.datetime | None = None) -> str:
+    now = now or utcnow()
+    return _serializer(secret_key).dumps({
+        "p": person.id, "c": lesson.course_slug, "l": lesson.slug, "h": lesson.quiz.content_hash,
+        "n": secrets.token_urlsafe(18), "t": now.isoformat()})
+
+
+def read_token(secret_key: str, token: str, person, lesson) -> FormToken:
+    try:
+        data = _serializer(secret_key).loads(token or "", max_age=TOKEN_MAX_AGE)
+    except BadSignature:
+        raise TamperedForm("This quiz form is not valid (it may have expired). Reload the quiz and answer again.")
+    if data.get("p") != person.id or data.get("c") != lesson.course_slug or data.get("l") != lesson.slug:
+        raise TamperedForm("This quiz form belongs to another attempt.")
+    if data.get("h") != lesson.quiz.content_hash:
+        raise QuizChanged("The quiz was updated while you were answering. Please answer it again.")
+    return FormToken(person.id, data["c"], data["l"], data["h"], data["n"],
+                     datetime.datetime.fromisoformat(data["t"]))
+
+
+def answers_from_form(form) -> dict[str, str]:
+    """`answer-<scenario id>` fields -> {scenario id: choice id}."""
+    return {key[len("answer-"):]: value for key, value in form.items()
+            if key.startswith("answer-") and value}
+
+
+def grade(quiz, answers: dict[str, str]) -> Grade:
+    return QUIZ_TYPES[quiz.type].grade(quiz, answers)
+
+
+def best_answers(quiz) -> dict[str, str]:
+    """The all-best answers: every scenario, or the best path through a conversation."""
+    if not QUIZ_TYPES[quiz.type].branching:
+        return {s.id: s.best_choice.id for s in quiz.scenarios}
+    answers, scene = {}, quiz.scenarios[0]
+    while scene is not None and not scene.is_end and scene.id not in answers:
+        answers[scene.id] = scene.best_choice.id
+        scene = quiz.scenario(scene.best_choice.next_scene)
+    return answers
+
+
+def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = "quiz"):
+    """Store the attempt and its answers; returns (attempt, created).
+
+    A second submission of the same form finds the first attempt instead."""
+    try:
+        with db.atomic():
+            attempt = Attempt.create(
+                person=person, course_slug=lesson.course_slug, lesson_slug=lesson.slug,
+                quiz_type=lesson.quiz.type, content_hash=lesson.quiz.content_hash, token=token.nonce,
+                kind=kind, started_at=token.started_at, submitted_at=utcnow(),
+                score=result.score, passed=result.passed)
+            Answer.insert_many([
+                {"attempt": attempt, "position": i, "scenario_id": a.scenario.id,
+                 "scenario_hash": a.scenario.content_hash, "choice_id": a.choice.id,
+                 "best": a.best, "tag": a.choice.tag}
+                for i, a in enumerate(result.answers)]).execute()
+            if kind == "quiz":
+                if result.passed:
+                    progress.record_pass(person, lesson, result.score)
+                else:
+                    progress.record_score(person, lesson, result.score)
+    except IntegrityError:
+        existing = Attempt.get_or_none((Attempt.token == token.nonce) & (Attempt.person == person))
+        if existing is None:
+            raise
+        return existing, False
+    return attempt, True
+
+
+def attempt_for(person, attempt_id: int):
+    return Attempt.get_or_none((Attempt.id == attempt_id) & (Attempt.person == person))
+
+
+@dataclass(frozen=True)
+class ReviewedAnswer:
+    position: int
+    scenario: object        # current content Scenario, or None when removed
+    chosen: object          # content Choice, or None when it no longer exists
+    best_choice: object     # content Choice, or None
+    was_best: bool
+    tag: str
+    changed: bool           # the scenario was rewritten since this answer
+
+
+def review(attempt, quiz) -> list[ReviewedAnswer]:
+    """Each answer beside today's content (which may have changed since)."""
+    out = []
+    for answer in attempt.answers.order_by(Answer.position):
+        scenario = quiz.scenario(answer.scenario_id) if quiz else None
+        out.append(ReviewedAnswer(
+            position=answer.position + 1,
+            scenario=scenario,
+            chosen=scenario.choice(answer.choice_id) if scenario else None,
+            best_choice=scenario.best_choice if scenario else None,
+            was_best=answer.best,
+            tag=answer.tag,
+            changed=scenario is None or scenario.content_hash != answer.scenario_hash,
+        ))
+    return out
+
+
+def export_attempts(person) -> list[dict]:
+    out = []
+    for attempt in Attempt.select().where(Attempt.person == person).order_by(Attempt.submitted_at, Attempt.id):
+        out.append({
+            "course": attempt.course_slug, "lesson": attempt.lesson_slug, "kind": attempt.kind,
+            "content_hash": attempt.content_hash, "started_at": attempt.started_at.isoformat() + "Z",
+            "submitted_at": attempt.submitted_at.isoformat() + "Z", "score": attempt.score,
+            "passed": attempt.passed,
+            "answers": [{"scenario": a.scenario_id, "choice": a.choice_id, "best": a.best, "tag": a.tag}
+                        for a in attempt.answers.order_by(Answer.position)],
+        })
+    return out

@@ -1,0 +1,310 @@
+"""People and teams: creating, importing, editing, one-time links, data requests.
+
+Plain functions over the models. Every function that changes several rows
+does so in one transaction, so a failure leaves nothing half-done.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import db
+from .models import ROLES, LoginToken, Membership, Person, Progress, Team, utcnow
+
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+IMPORT_HEADER = ["email", "name", "team", "role"]
+
+# A real hash for people without a password, so checking one takes as long as
+# checking a real password and timing does not reveal which emails exist.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class PeopleError(ValueError):
+    """Bad input from a person: the message is shown to them as it is."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalise_email(email)
+    if not EMAIL.match(email) or len(email) > 254:
+        raise PeopleError(f"'{email}' is not a valid email address")
+    return email
+
+
+def check_role(role: str) -> str:
+    role = (role or "").strip().lower()
+    if role not in ROLES:
+        raise PeopleError(f"unknown role '{role}' (roles: {', '.join(ROLES)})")
+    return role
+
+
+def check_password(password: str, min_length: int) -> str:
+    if len(password or "") < min_length:
+        raise PeopleError(f"a password needs at least {min_length} characters")
+    return password
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def verify_password(person: Person | None, password: str) -> bool:
+    if person is None or not person.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return False
+    return check_password_hash(person.password_hash, password or "")
+
+
+def authenticate(email: str, password: str) -> Person | None:
+    """The active person with this email and password, or None (same cost either way)."""
+    person = Person.by_email(email or "")
+    if not verify_password(person, password) or not person.active:
+        return None
+    person.last_login_at = utcnow()
+    person.save(only=[Person.last_login_at])
+    return person
+
+
+def _place_in_team(person: Person, team_name: str | None, role: str) -> None:
+    """A manager manages the named team; anyone else is a member of it."""
+    if not team_name:
+        return
+    team, _ = Team.get_or_create(name=team_name.strip())
+    manages = role == "manager"
+    membership = Membership.get_or_none(person=person, team=team)
+    if membership is None:
+        Membership.create(person=person, team=team, is_manager=manages)
+    elif membership.is_manager != manages:
+        membership.is_manager = manages
+        membership.save()
+
+
+def create_person(email: str, name: str, role: str, team: str | None = None,
+                  password: str | None = None, min_length: int = 10) -> Person:
+    email, role = check_email(email), check_role(role)
+    name = (name or "").strip()
+    if not name:
+        raise PeopleError("a name is required")
+    if password is not None:
+        check_password(password, min_length)
+    with db.atomic():
+        if Person.by_email(email):
+            raise PeopleError(f"someone with the email {email} already exists")
+        person = Person.create(email=email, name=name, role=role,
+                               password_hash=hash_password(password) if password else None)
+        _place_in_team(person, team, role)
+    return person
+
+
+def update_person(person: Person, *, name: str, email: str, role: str, active: bool) -> Person:
+    email, role = check_email(email), check_role(role)
+    name = (name or "").strip()
+    if not name:
+        raise PeopleError("a name is required")
+    other = Person.by_email(email)
+    if other is not None and other.id != person.id:
+        raise PeopleError(f"someone else already uses {email}")
+    if role != person.role or bool(active) != bool(person.active):
+        person.end_sessions()       # a new role or deactivation takes effect at once
+    person.name, person.email, person.role, person.active = name, email, role, bool(active)
+    person.save()
+    return person
+
+
+def set_password(person: Person, password: str, min_length: int) -> None:
+    check_password(password, min_length)
+    person.password_hash = hash_password(password)
+    person.end_sessions()
+    person.save()
+
+
+# --- teams -----------------------------------------------------------------
+
+def create_team(name: str) -> Team:
+    name = (name or "").strip()
+    if not name:
+        raise PeopleError("a team needs a name")
+    if Team.by_name(name):
+        raise PeopleError(f"a team called '{name}' already exists")
+    return Team.create(name=name)
+
+
+def rename_team(team: Team, name: str) -> Team:
+    name = (name or "").strip()
+    if not name:
+        raise PeopleError("a team needs a name")
+    other = Team.by_name(name)
+    if other is not None and other.id != team.id:
+        raise PeopleError(f"a team called '{name}' already exists")
+    team.name = name
+    team.save()
+    return team
+
+
+def add_member(team: Team, email: str, manager: bool) -> Membership:
+    person = Person.by_email(email)
+    if person is None:
+        raise PeopleError(f"nobody has the email {normalise_email(email)}")
+    membership = Membership.get_or_none(person=person, team=team)
+    if membership is None:
+        return Membership.create(person=person, team=team, is_manager=manager)
+    membership.is_manager = manager
+    membership.save()
+    return membership
+
+
+def remove_member(team: Team, person_id: int) -> int:
+    return Membership.delete().where((Membership.team == team) & (Membership.person == person_id)).execute()
+
+
+# --- one-time links ----------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_link(person: Person, purpose: str, hours: int) -> str:
+    """A one-time invite or reset token; only its hash is stored."""
+    if purpose not in ("invite", "reset"):
+        raise PeopleError("a link is an invite or a reset")
+    token = secrets.token_urlsafe(32)
+    LoginToken.create(person=person, token_hash=_token_hash(token), purpose=purpose,
+                      expires_at=utcnow() + datetime.timedelta(hours=hours))
+    return token
+
+
+def find_link(token: str) -> LoginToken | None:
+    """The unused, unexpired link for this token, or None."""
+    link = LoginToken.get_or_none(LoginToken.token_hash == _token_hash(token or ""))
+    if link is None or link.used_at is not None or link.expires_at < utcnow():
+        return None
+    if not link.person.active:
+        return None
+    return link
+
+
+def use_link(token: str, password: str, min_length: int) -> Person:
+    with db.atomic():
+        link = find_link(token)
+        if link is None:
+            raise PeopleError("this link has expired or was already used; ask an admin for a new one")
+        set_password(link.person, password, min_length)
+        link.used_at = utcnow()
+        link.save()
+        return link.person
+
+
+# --- CSV import ------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: tuple = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_people_csv(text: str):
+    """Parse and validate every row; returns (rows, errors) where errors are 'line N: ...'."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], ["line 1: the file is empty (expected the header email,name,team,role)"]
+    if header != IMPORT_HEADER:
+        return [], [f"line 1: the header must be {','.join(IMPORT_HEADER)}, not {','.join(header)}"]
+    rows, errors, seen = [], [], {}
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != 4:
+            errors.append(f"line {line}: expected 4 fields (email,name,team,role), found {len(cells)}")
+            continue
+        email, name, team, role = (c.strip() for c in cells)
+        problems = []
+        for field, value in (("email", email), ("name", name), ("role", role)):
+            if not value:
+                problems.append(f"missing {field}")
+        if email and not EMAIL.match(email.lower()):
+            problems.append(f"bad email '{email}'")
+        if role and role.lower() not in ROLES:
+            problems.append(f"unknown role '{role}'")
+        if email and email.lower() in seen:
+            problems.append(f"{email.lower()} appears twice in the file (also line {seen[email.lower()]})")
+        if email:
+            seen.setdefault(email.lower(), line)
+        if problems:
+            errors.append(f"line {line}: " + "; ".join(problems))
+            continue
+        rows.append((email.lower(), name, team, role.lower()))
+    return rows, errors
+
+
+def import_people(text: str) -> ImportResult:
+    """All rows or none: any bad row imports nobody and every bad row is listed."""
+    rows, errors = read_people_csv(text)
+    if errors:
+        return ImportResult(errors=tuple(errors))
+    result = ImportResult()
+    with db.atomic():
+        for email, name, team, role in rows:
+            person = Person.by_email(email)
+            if person is None:
+                person = Person.create(email=email, name=name, role=role)
+                result.created += 1
+            elif person.name != name or person.role != role:
+                if person.role != role:
+                    person.end_sessions()
+                person.name, person.role = name, role
+                person.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+            _place_in_team(person, team, role)
+    return result
+
+
+# --- data-protection requests ---------------------------------------------
+
+def _iso(value):
+    return value.isoformat() + "Z" if isinstance(value, datetime.datetime) else value
+
+
+def export_person_data(person: Person) -> dict:
+    """Everything stored about one person, as plain JSON-ready data."""
+    from . import attempts
+    return {
+        "person": {"email": person.email, "name": person.name, "role": person.role,
+                   "active": person.active, "created_at": _iso(person.created_at),
+                   "last_login_at": _iso(person.last_login_at)},
+        "teams": [{"team": m.team.name, "manager": m.is_manager}
+                  for m in Membership.select(Membership, Team).join(Team).where(Membership.person == person)],
+        "progress": [{"course": p.course_slug, "lesson": p.lesson_slug, "state": p.state,
+                      "content_hash": p.content_hash, "opened_at": _iso(p.opened_at),
+                      "last_visit_at": _iso(p.last_visit_at), "completed_at": _iso(p.completed_at),
+                      "passed_at": _iso(p.passed_at), "best_score": p.best_score}
+                     for p in Progress.select().where(Progress.person == person)
+                     .order_by(Progress.course_slug, Progress.lesson_slug)],
+        "attempts": attempts.export_attempts(person),
+    }
+
+
+def erase_person(person: Person) -> None:
+    """Remove the person and everything recorded about them (cascading deletes)."""
+    with db.atomic():
+        person.delete_instance(recursive=True)

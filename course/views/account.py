@@ -1,0 +1,46 @@
+"""A person's own account: password change."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from .. import people
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    if request.method == "POST":
+        error = None
+        if not people.verify_password(current_user, request.form.get("current", "")):
+            error = "Your current password is not right."
+        elif request.form.get("new", "") != request.form.get("confirm", ""):
+            error = "The two new passwords differ."
+        else:
+            try:
+                people.set_password(current_user._get_current_object(), request.form.get("new", ""),
+                                    current_app.config["PASSWORD_MIN_LENGTH"])
+            except people.PeopleError as exc:
+                error = str(exc)
+        if error:
+            return render_template("account/password.html", error=error), 400
+        # Other sessions end; this one continues under the new version.
+        login_user(current_user._get_current_object())
+        flash("Your password is changed. Other devices are signed out.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("account/password.html")
+
+
+@bp.get("/attempts")
+@login_required
+def attempts():
+    from .. import progress
+    from ..content_app import catalog
+    from ..models import Attempt
+    cat = catalog()
+    rows = []
+    for attempt in Attempt.for_person(current_user).where(Attempt.kind == "quiz").limit(200):
+        lesson, _ = cat.find_lesson(attempt.course_slug, attempt.lesson_slug)
+        rows.append({"attempt": attempt, "lesson": lesson if lesson and lesson.quiz and not lesson.draft else None})
+    return render_template("account/attempts.html", rows=rows,
+                           courses=progress.courses_progress(current_user, cat.courses))

@@ -1,0 +1,122 @@
+"""Admins: people and teams — list, search, create, edit, deactivate, links."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from .. import people
+from ..models import ROLES, Person, Team
+from ..pagination import paginate
+from ..policy import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@admin_required
+def _admins_only():
+    return None
+
+
+def _person_or_404(person_id):
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _team_or_404(team_id):
+    team = Team.get_or_none(Team.id == team_id)
+    if team is None:
+        abort(404)
+    return team
+
+
+@bp.get("/people")
+def people_list():
+    q = request.args.get("q", "")
+    page = paginate(Person.search(q), request.args.get("page"))
+    return render_template("admin/people.html", page=page, q=q)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def person_new():
+    form = {k: request.form.get(k, "") for k in ("email", "name", "role", "team", "password")}
+    if request.method == "POST":
+        try:
+            person = people.create_person(form["email"], form["name"], form["role"] or "learner",
+                                          team=form["team"] or None, password=form["password"] or None,
+                                          min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        except people.PeopleError as exc:
+            return render_template("admin/person_new.html", form=form, roles=ROLES, error=str(exc)), 400
+        flash(f"{person.name} is added.", "success")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
+    return render_template("admin/person_new.html", form=form, roles=ROLES)
+
+
+@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+def person_edit(person_id):
+    person = _person_or_404(person_id)
+    error = None
+    if request.method == "POST":
+        try:
+            people.update_person(person, name=request.form.get("name", ""), email=request.form.get("email", ""),
+                                 role=request.form.get("role", ""), active=request.form.get("active") == "on")
+        except people.PeopleError as exc:
+            error = str(exc)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("admin.person_edit", person_id=person.id))
+    return render_template("admin/person_edit.html", person=person, roles=ROLES, error=error,
+                           teams=list(person.memberships)), 400 if error else 200
+
+
+@bp.post("/people/<int:person_id>/link")
+def person_link(person_id):
+    person = _person_or_404(person_id)
+    purpose = "invite" if not person.password_hash else "reset"
+    token = people.create_link(person, purpose, current_app.config["TOKEN_HOURS"])
+    link = url_for("auth.set_password", token=token, _external=True)
+    return render_template("admin/link.html", person=person, link=link, purpose=purpose,
+                           hours=current_app.config["TOKEN_HOURS"])
+
+
+@bp.get("/teams")
+def teams_list():
+    q = request.args.get("q", "")
+    page = paginate(Team.search(q), request.args.get("page"))
+    return render_template("admin/teams.html", page=page, q=q)
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+def team_new():
+    if request.method == "POST":
+        try:
+            team = people.create_team(request.form.get("name", ""))
+        except people.PeopleError as exc:
+            return render_template("admin/team_new.html", error=str(exc), name=request.form.get("name", "")), 400
+        return redirect(url_for("admin.team_edit", team_id=team.id))
+    return render_template("admin/team_new.html", name="")
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+def team_edit(team_id):
+    team = _team_or_404(team_id)
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "rename":
+                people.rename_team(team, request.form.get("name", ""))
+            elif action == "add":
+                people.add_member(team, request.form.get("email", ""), request.form.get("manager") == "on")
+            elif action == "remove":
+                people.remove_member(team, int(request.form.get("person_id", "0") or 0))
+            else:
+                abort(400, "Unknown action.")
+        except people.PeopleError as exc:
+            error = str(exc)
+        except ValueError:
+            abort(400, "Unknown person.")
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("admin.team_edit", team_id=team.id))
+    return render_template("admin/team_edit.html", team=team, members=list(team.members()),
+                           error=error), 400 if error else 200

@@ -1,0 +1,84 @@
+"""Sign in, sign out, sign up (when allowed), and one-time password links."""
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_user, logout_user
+
+from .. import people
+from ..auth import failed_sign_in, limiter, safe_next, submitted_email
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+FAILED = "That email and password do not match an active account."
+
+
+def _failure_limit():
+    return current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_failure_limit, methods=["POST"], deduct_when=failed_sign_in,
+               error_message="Too many failed sign-ins. Wait a few minutes and try again.")
+@limiter.limit(_failure_limit, methods=["POST"], deduct_when=failed_sign_in, key_func=submitted_email,
+               error_message="Too many failed sign-ins for this account. Wait a few minutes and try again.")
+def sign_in():
+    next_url = safe_next(request.values.get("next"), url_for("main.home"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        person = people.authenticate(email, request.form.get("password", ""))
+        if person is not None:
+            login_user(person, remember=bool(request.form.get("remember")))
+            return redirect(next_url)
+        # The same words and status for an unknown email and a wrong password.
+        return render_template("auth/sign_in.html", error=FAILED, email=email, next=next_url), 401
+    return render_template("auth/sign_in.html", email="", next=next_url)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash("You are signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def sign_up():
+    if not current_app.config["ALLOW_SIGNUP"]:
+        abort(404)
+    domain = current_app.config["SIGNUP_EMAIL_DOMAIN"].strip().lower().lstrip("@")
+    form = {"email": request.form.get("email", ""), "name": request.form.get("name", "")}
+    if request.method == "POST":
+        try:
+            email = people.check_email(form["email"])
+            if domain and not email.endswith("@" + domain):
+                raise people.PeopleError(f"sign-up is open to @{domain} addresses only")
+            person = people.create_person(email, form["name"], "learner",
+                                          password=request.form.get("password", ""),
+                                          min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        except people.PeopleError as exc:
+            return render_template("auth/sign_up.html", error=str(exc), form=form, domain=domain), 400
+        login_user(person)
+        return redirect(url_for("main.home"))
+    return render_template("auth/sign_up.html", form=form, domain=domain)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token):
+    link = people.find_link(token)
+    if link is None:
+        return render_template("auth/link_invalid.html"), 404
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("confirm", ""):
+            return render_template("auth/set_password.html", link=link, error="The two passwords differ."), 400
+        try:
+            person = people.use_link(token, password, current_app.config["PASSWORD_MIN_LENGTH"])
+        except people.PeopleError as exc:
+            return render_template("auth/set_password.html", link=link, error=str(exc)), 400
+        logout_user()
+        login_user(person)
+        flash("Your password is set.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/set_password.html", link=link)
