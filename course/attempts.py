@@ -45,19 +45,21 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="quiz-attempt")
 
 
-def issue_token(secret_key: str, person, lesson, now: datetime.datetime | None = None) -> str:
+def issue_token(secret_key: str, person, lesson, now: datetime.datetime | None = None,
+                scenario_id: str = "") -> str:
     now = now or utcnow()
     return _serializer(secret_key).dumps({
         "p": person.id, "c": lesson.course_slug, "l": lesson.slug, "h": lesson.quiz.content_hash,
-        "n": secrets.token_urlsafe(18), "t": now.isoformat()})
+        "s": scenario_id, "n": secrets.token_urlsafe(18), "t": now.isoformat()})
 
 
-def read_token(secret_key: str, token: str, person, lesson) -> FormToken:
+def read_token(secret_key: str, token: str, person, lesson, scenario_id: str = "") -> FormToken:
     try:
         data = _serializer(secret_key).loads(token or "", max_age=TOKEN_MAX_AGE)
     except BadSignature:
         raise TamperedForm("This quiz form is not valid (it may have expired). Reload the quiz and answer again.")
-    if data.get("p") != person.id or data.get("c") != lesson.course_slug or data.get("l") != lesson.slug:
+    if data.get("p") != person.id or data.get("c") != lesson.course_slug or data.get("l") != lesson.slug \
+            or data.get("s", "") != scenario_id:
         raise TamperedForm("This quiz form belongs to another attempt.")
     if data.get("h") != lesson.quiz.content_hash:
         raise QuizChanged("The quiz was updated while you were answering. Please answer it again.")
@@ -75,6 +77,16 @@ def grade(quiz, answers: dict[str, str]) -> Grade:
     return QUIZ_TYPES[quiz.type].grade(quiz, answers)
 
 
+def grade_one(scenario, choice_id: str) -> Grade:
+    """A single scenario answered on its own (a review)."""
+    from .content.quiztypes.base import GradedAnswer
+    from .content.quiztypes import GradeError
+    choice = scenario.choice(choice_id or "")
+    if choice is None:
+        raise GradeError(f"unknown choice '{choice_id}' for scenario '{scenario.id}'")
+    return Grade((GradedAnswer(scenario, choice),), 1.0 if choice.best else 0.0, choice.best)
+
+
 def best_answers(quiz) -> dict[str, str]:
     """The all-best answers: every scenario, or the best path through a conversation."""
     if not QUIZ_TYPES[quiz.type].branching:
@@ -86,10 +98,11 @@ def best_answers(quiz) -> dict[str, str]:
     return answers
 
 
-def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = "quiz"):
+def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = "quiz", on_created=None):
     """Store the attempt and its answers; returns (attempt, created).
 
-    A second submission of the same form finds the first attempt instead."""
+    A second submission of the same form finds the first attempt instead.
+    `on_created(attempt)` runs in the same transaction, only for a new attempt."""
     try:
         with db.atomic():
             attempt = Attempt.create(
@@ -105,8 +118,12 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
             if kind == "quiz":
                 if result.passed:
                     progress.record_pass(person, lesson, result.score)
+                    from .review import schedule_after_pass
+                    schedule_after_pass(person, lesson, attempt)
                 else:
                     progress.record_score(person, lesson, result.score)
+            if on_created is not None:
+                on_created(attempt)
     except IntegrityError:
         existing = Attempt.get_or_none((Attempt.token == token.nonce) & (Attempt.person == person))
         if existing is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -23,7 +23,17 @@ login_manager.login_message_category = "info"
 # dropping it, so people on phones moving between networks are not signed out.
 login_manager.session_protection = "basic"
 
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
+def _prefix() -> str:
+    # Keys carry this app's prefix themselves: one Limiter object serves every
+    # app in the process, and hosts sharing Redis share a prefix on purpose.
+    return current_app.config.get("RATELIMIT_KEY_PREFIX", "course")
+
+
+def address_key() -> str:
+    return f"{_prefix()}:address:{get_remote_address()}"
+
+
+limiter = Limiter(key_func=address_key, default_limits=[], headers_enabled=False)
 
 
 @login_manager.user_loader
@@ -44,7 +54,7 @@ def failed_sign_in(response) -> bool:
 
 
 def submitted_email() -> str:
-    return "email:" + (request.form.get("email") or "").strip().lower()
+    return f"{_prefix()}:email:" + (request.form.get("email") or "").strip().lower()
 
 
 def safe_next(target: str | None, default: str) -> str:

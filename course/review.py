@@ -1,0 +1,162 @@
+"""Spaced review: scenarios from passed quizzes come back on an fsrs schedule.
+
+Scheduling is pure (`schedule`, `first_rating`, `review_rating` take explicit
+times); the storage functions read the injectable clock. Only plain scenario
+quizzes are reviewed: a conversation's scenes only make sense in their path.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+
+from fsrs import Card, Rating, Scheduler
+
+from .content.quiztypes import QUIZ_TYPES
+from .db import db
+from .models import Answer, Attempt, ReviewCard, utcnow
+
+# Whole days only: microlearning reviews happen across days, not minutes.
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False,
+                      desired_retention=0.9)
+
+
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+
+
+def _naive(value: datetime.datetime) -> datetime.datetime:
+    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+# --- pure scheduling -----------------------------------------------------------
+
+def first_rating(right_now: bool, right_first_time: bool) -> Rating:
+    """Rating from the quiz: right on the first try is Good, right after a
+    retake is Hard, still wrong is Again."""
+    if right_now and right_first_time:
+        return Rating.Good
+    return Rating.Hard if right_now else Rating.Again
+
+
+def review_rating(right: bool) -> Rating:
+    return Rating.Good if right else Rating.Again
+
+
+def schedule(card: Card | None, rating: Rating, when: datetime.datetime) -> Card:
+    """The card after a review at `when` (a new card when `card` is None)."""
+    card = card or Card(due=_aware(when))
+    updated, _log = SCHEDULER.review_card(card, rating, review_datetime=_aware(when))
+    return updated
+
+
+def card_to_json(card: Card) -> str:
+    return json.dumps(card.to_dict())
+
+
+def card_from_json(text: str) -> Card:
+    return Card.from_dict(json.loads(text))
+
+
+# --- storage ------------------------------------------------------------------
+
+def reviewable(quiz) -> bool:
+    return quiz is not None and not QUIZ_TYPES[quiz.type].branching
+
+
+def schedule_after_pass(person, lesson, attempt) -> int:
+    """Create (or refresh) a card per scenario when a quiz is passed. Returns cards written."""
+    quiz = lesson.quiz
+    if not reviewable(quiz):
+        return 0
+    first = (Attempt.select().where((Attempt.person == person) & (Attempt.course_slug == lesson.course_slug)
+                                    & (Attempt.lesson_slug == lesson.slug) & (Attempt.kind == "quiz"))
+             .order_by(Attempt.submitted_at, Attempt.id).first())
+    first_right = {a.scenario_id for a in Answer.select(Answer.scenario_id, Answer.best)
+                   .where((Answer.attempt == first) & (Answer.best == True))}  # noqa: E712
+    now_right = {a.scenario_id: a.best for a in attempt.answers}
+    when = _aware(attempt.submitted_at)
+    existing = {c.scenario_id: c for c in ReviewCard.select().where(
+        (ReviewCard.person == person) & (ReviewCard.course_slug == lesson.course_slug)
+        & (ReviewCard.lesson_slug == lesson.slug))}
+    new_rows, written = [], 0
+    for scenario in quiz.scenarios:
+        if scenario.id in existing and existing[scenario.id].retired_at is None \
+                and existing[scenario.id].scenario_hash == scenario.content_hash:
+            continue     # already on a schedule: a retake does not reset it
+        rating = first_rating(now_right.get(scenario.id, False), scenario.id in first_right)
+        card = schedule(None, rating, when)
+        values = dict(scenario_hash=scenario.content_hash, card=card_to_json(card), due=_naive(card.due),
+                      reviews=0, retired_at=None)
+        if scenario.id in existing:     # rare: a retired or rewritten card starts again
+            ReviewCard.update(**values).where(ReviewCard.id == existing[scenario.id].id).execute()
+        else:
+            new_rows.append(dict(person=person, course_slug=lesson.course_slug, lesson_slug=lesson.slug,
+                                 scenario_id=scenario.id, created_at=utcnow(), **values))
+        written += 1
+    if new_rows:
+        ReviewCard.insert_many(new_rows).execute()
+    return written
+
+
+@dataclass(frozen=True)
+class DueItem:
+    card: ReviewCard
+    lesson: object
+    scenario: object
+
+
+def sync_cards(person, catalog) -> None:
+    """Keep cards in step with the content: a removed scenario's card retires;
+    a rewritten one starts afresh (due now), since the learner has not seen it."""
+    now = utcnow()
+    for card in ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()):
+        lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
+        scenario = lesson.quiz.scenario(card.scenario_id) if lesson and reviewable(lesson.quiz) else None
+        if scenario is None or lesson.draft:
+            ReviewCard.update(retired_at=now).where(ReviewCard.id == card.id).execute()
+        elif scenario.content_hash != card.scenario_hash:
+            fresh = Card(due=_aware(now))
+            ReviewCard.update(scenario_hash=scenario.content_hash, card=card_to_json(fresh), due=now,
+                              lesson_slug=lesson.slug).where(ReviewCard.id == card.id).execute()
+        elif lesson.slug != card.lesson_slug:
+            ReviewCard.update(lesson_slug=lesson.slug).where(ReviewCard.id == card.id).execute()
+
+
+def reviews_done_today(person, today_start_utc: datetime.datetime) -> int:
+    return (Attempt.select().where((Attempt.person == person) & (Attempt.kind == "review")
+                                   & (Attempt.submitted_at >= today_start_utc)).count())
+
+
+def due_items(person, catalog, limit: int, today_start_utc: datetime.datetime) -> list[DueItem]:
+    """Today's due scenarios, at most `limit` a day including those already done today."""
+    sync_cards(person, catalog)
+    remaining = max(0, limit - reviews_done_today(person, today_start_utc))
+    if remaining == 0:
+        return []
+    items = []
+    query = (ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()
+                                       & (ReviewCard.due <= utcnow()))
+             .order_by(ReviewCard.due, ReviewCard.id).limit(remaining))
+    for card in query:
+        lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
+        scenario = lesson.quiz.scenario(card.scenario_id) if lesson and lesson.quiz else None
+        if scenario is not None:
+            items.append(DueItem(card, lesson, scenario))
+    return items
+
+
+def due_count(person, limit: int, today_start_utc: datetime.datetime) -> int:
+    remaining = max(0, limit - reviews_done_today(person, today_start_utc))
+    due = (ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()
+                                     & (ReviewCard.due <= utcnow())).count())
+    return min(due, remaining)
+
+
+def apply_review(person, card: ReviewCard, right: bool) -> ReviewCard:
+    """Move the card on after a review answered now."""
+    when = utcnow()
+    updated = schedule(card_from_json(card.card), review_rating(right), when)
+    ReviewCard.update(card=card_to_json(updated), due=_naive(updated.due), reviews=ReviewCard.reviews + 1) \
+        .where(ReviewCard.id == card.id).execute()
+    return ReviewCard.get_by_id(card.id)
