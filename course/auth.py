@@ -42,7 +42,7 @@ def load_person(user_id: str):
         person_id, version = (int(part) for part in user_id.split(":", 1))
     except (ValueError, AttributeError):
         return None
-    person = Person.get_or_none(Person.id == person_id)
+    person = Person.by_id(person_id)
     if person is None or not person.active or person.session_version != version:
         return None
     return person

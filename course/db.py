@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from peewee import DatabaseProxy, SqliteDatabase
-from playhouse.db_url import connect as connect_url
+from peewee import DatabaseProxy
+from playhouse.db_url import parse as parse_url
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 
@@ -15,17 +16,30 @@ SQLITE_PRAGMAS = {
     "journal_mode": "wal",     # readers never wait for the writer
     "foreign_keys": 1,
     "synchronous": "normal",   # safe with WAL, far fewer fsyncs
-    "cache_size": -16_000,     # 16 MB page cache per connection
+    "busy_timeout": 10_000,    # ms to wait for a lock before "database is locked"
+    "cache_size": -8_000,      # 8 MB page cache per connection
 }
+
+# Each request takes a connection from the pool and gives it back in teardown.
+# Opening a real connection per request costs more than most pages (SQLite
+# also checkpoints its WAL when the last connection closes); the pool keeps a
+# few open per worker and retires them after STALE_SECONDS idle.
+POOL_SIZE = 16
+STALE_SECONDS = 300
 
 
 def make_database(url: str, instance_path: str):
     if not url:
-        return SqliteDatabase(os.path.join(instance_path, "course.sqlite3"),
-                              pragmas=SQLITE_PRAGMAS, timeout=10)
-    if url.startswith("sqlite"):
-        return connect_url(url, pragmas=SQLITE_PRAGMAS, timeout=10)
-    return connect_url(url)
+        url = "sqlite:///" + os.path.join(instance_path, "course.sqlite3")
+    scheme = url.split(":", 1)[0].split("+", 1)[0]
+    params = parse_url(url)
+    if scheme == "sqlite":
+        return PooledSqliteDatabase(params.pop("database"), pragmas=SQLITE_PRAGMAS, max_connections=POOL_SIZE,
+                                    stale_timeout=STALE_SECONDS, check_same_thread=False, **params)
+    if scheme in ("postgres", "postgresql", "postgresext", "postgresqlext"):
+        return PooledPostgresqlDatabase(params.pop("database"), max_connections=POOL_SIZE,
+                                        stale_timeout=STALE_SECONDS, **params)
+    raise ValueError(f"DATABASE_URL: unsupported database '{scheme}' (use sqlite:/// or postgresql://)")
 
 
 def init_app(app: Flask) -> None:

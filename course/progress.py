@@ -8,6 +8,7 @@ slugs (aliases) count for it, so renaming a file keeps everyone's history.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Optional
 
@@ -26,6 +27,7 @@ class LessonProgress:
     completed_at: object = None
     passed_at: object = None
     best_score: Optional[float] = None
+    content_hash: Optional[str] = None     # the version last seen
 
     @property
     def label(self) -> str:
@@ -113,6 +115,7 @@ def _merge(lesson, rows) -> LessonProgress:
     completed = first(r.completed_at for r in rows)
     passed = first(r.passed_at for r in rows)
     scores = [r.best_score for r in rows if r.best_score is not None]
+    latest = max(rows, key=lambda r: r.last_visit_at)
     return LessonProgress(
         lesson=lesson,
         state=_state(completed, passed, opened),
@@ -121,6 +124,7 @@ def _merge(lesson, rows) -> LessonProgress:
         completed_at=completed,
         passed_at=passed,
         best_score=max(scores) if scores else None,
+        content_hash=getattr(latest, "content_hash", None),
     )
 
 
@@ -136,7 +140,7 @@ def build_course_progress(course, rows) -> CourseProgress:
 
 
 def course_progress(person, course) -> CourseProgress:
-    return build_course_progress(course, list(Progress.for_person(person, course.slug)))
+    return build_course_progress(course, Progress.for_person_in_course(person, course.slug))
 
 
 def courses_progress(person, courses) -> list[CourseProgress]:
@@ -161,6 +165,19 @@ def _upsert(person, lesson, **changes) -> None:
      .on_conflict(conflict_target=[Progress.person, Progress.course_slug, Progress.lesson_slug],
                   update=update)
      .execute())
+
+
+VISIT_RESOLUTION = datetime.timedelta(minutes=10)
+
+
+def visit_needs_recording(lesson_progress, lesson) -> bool:
+    """A first visit, a new version of the lesson, or the last visit is older
+    than VISIT_RESOLUTION: re-reading a page a minute later writes nothing."""
+    if lesson_progress is None or lesson_progress.state == "not started":
+        return True
+    if lesson_progress.content_hash != lesson.content_hash:
+        return True
+    return lesson_progress.last_visit_at is None or utcnow() - lesson_progress.last_visit_at >= VISIT_RESOLUTION
 
 
 def record_open(person, lesson) -> None:

@@ -37,9 +37,7 @@ def content_dir():
 def app(database_url, content_dir, tmp_path):
     app = make_app(database_url, content_dir)
     yield app
-    database = app.extensions["peewee"]
-    if not database.is_closed():
-        database.close()
+    app.extensions["peewee"].close_all()
 
 
 @pytest.fixture

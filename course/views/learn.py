@@ -41,8 +41,10 @@ def lesson(course_slug, lesson_slug):
     course, lesson, is_alias = published_lesson_or_404(course_slug, lesson_slug)
     if is_alias:
         return redirect(url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson.slug), 301)
-    progress.record_open(current_user, lesson)
     state = progress.course_progress(current_user, course)
+    if progress.visit_needs_recording(state.of(lesson.slug), lesson):
+        progress.record_open(current_user, lesson)
+        state = progress.course_progress(current_user, course)
     previous, following = course.neighbours(lesson)
     return render_template("learn/lesson.html", course=course, lesson=lesson, previous=previous,
                            following=following, mine=state.of(lesson.slug), progress=state)
