@@ -40,6 +40,8 @@ def settings_from_env() -> dict:
         # Re-read changed content files on the next request (defaults to debug mode).
         "CONTENT_RELOAD": _bool("CONTENT_RELOAD", False),
         "DEFAULT_PASS_SCORE": _float("DEFAULT_PASS_SCORE", 0.75),
+        # Item analysis hides any figure drawn from fewer learners than this.
+        "MIN_GROUP_SIZE": _int("MIN_GROUP_SIZE", 5),
         # Spaced review: at most this many scenarios a day per learner.
         "REVIEW_DAILY_LIMIT": _int("REVIEW_DAILY_LIMIT", 10),
         # Dates are stored in UTC and shown in this zone.

@@ -19,6 +19,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings_from_env())
     if test_config:
         app.config.update(test_config)
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     os.makedirs(app.instance_path, exist_ok=True)
     _secret_key(app)
 

@@ -98,6 +98,14 @@ def best_answers(quiz) -> dict[str, str]:
     return answers
 
 
+def answered_before(person, lesson, kind: str, attempt_id: int) -> set:
+    """(scenario id, version) pairs this person answered in earlier attempts."""
+    return set(Answer.select(Answer.scenario_id, Answer.scenario_hash).join(Attempt)
+               .where((Attempt.person == person) & (Attempt.course_slug == lesson.course_slug)
+                      & Attempt.lesson_slug.in_((lesson.slug, *lesson.aliases))
+                      & (Attempt.kind == kind) & (Attempt.id != attempt_id)).distinct().tuples())
+
+
 def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = "quiz", on_created=None):
     """Store the attempt and its answers; returns (attempt, created).
 
@@ -110,10 +118,12 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
                 quiz_type=lesson.quiz.type, content_hash=lesson.quiz.content_hash, token=token.nonce,
                 kind=kind, started_at=token.started_at, submitted_at=utcnow(),
                 score=result.score, passed=result.passed)
+            seen = answered_before(person, lesson, kind, attempt.id)
             Answer.insert_many([
                 {"attempt": attempt, "position": i, "scenario_id": a.scenario.id,
                  "scenario_hash": a.scenario.content_hash, "choice_id": a.choice.id,
-                 "best": a.best, "tag": a.choice.tag}
+                 "best": a.best, "tag": a.choice.tag,
+                 "first_try": (a.scenario.id, a.scenario.content_hash) not in seen}
                 for i, a in enumerate(result.answers)]).execute()
             if kind == "quiz":
                 if result.passed:
@@ -130,6 +140,10 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
             raise
         return existing, False
     return attempt, True
+
+
+def attempt_by_token(person, token: FormToken):
+    return Attempt.get_or_none((Attempt.token == token.nonce) & (Attempt.person == person))
 
 
 def attempt_for(person, attempt_id: int):

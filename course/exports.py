@@ -40,3 +40,29 @@ def team_report_rows(report, fmt_datetime):
                 cells += [lp.label, "" if lp.best_score is None else round(lp.best_score * 100)]
             yield cells
     return header, rows()
+
+
+def analysis_rows(result):
+    """Item analysis as CSV: one row per choice of each scenario version.
+    Groups under the privacy threshold keep their row but not their figures."""
+    header = ["Scenario id", "Scenario", "Version", "Current version", "Learners", "Best on first try %",
+              "Best over all attempts %", "Choice id", "Choice", "Tag", "Best choice", "Times chosen", "Share %"]
+
+    def pct(value):
+        return round(value * 100)
+
+    def rows():
+        for fig in [*result.scenarios, *result.older]:
+            title = fig.scenario.title if fig.scenario else "(removed)"
+            if fig.hidden:
+                # One row and no choices: which choices were picked would itself tell.
+                yield [fig.scenario_id, title, fig.version, "yes" if fig.current else "no",
+                       f"fewer than {result.min_group}", "", "", "", "(hidden)", "", "", "", ""]
+                continue
+            for choice in fig.choices:
+                text = choice.choice.text if choice.choice else "(no longer in the quiz)"
+                best = "yes" if choice.best else "no"
+                yield [fig.scenario_id, title, fig.version, "yes" if fig.current else "no", fig.learners,
+                       pct(fig.first_best_share), pct(fig.best_share), choice.choice_id, text, choice.tag, best,
+                       choice.count, pct(choice.share(fig.answers))]
+    return header, rows()

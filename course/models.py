@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DateField, DateTimeField, FloatField, ForeignKeyField,
+from peewee import (BooleanField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField,
                     IntegerField, Model, TextField, fn)
 
 from .db import db
@@ -130,7 +130,7 @@ class Progress(BaseModel):
     last_visit_at = DateTimeField(default=utcnow)
     completed_at = DateTimeField(null=True)
     passed_at = DateTimeField(null=True)
-    best_score = FloatField(null=True)
+    best_score = DoubleField(null=True)
 
     class Meta:
         indexes = ((("person", "course_slug", "lesson_slug"), True),
@@ -180,7 +180,7 @@ class Attempt(BaseModel):
     kind = CharField(max_length=16, default="quiz")   # quiz | review
     started_at = DateTimeField()
     submitted_at = DateTimeField(default=utcnow)
-    score = FloatField()
+    score = DoubleField()
     passed = BooleanField()
 
     class Meta:
@@ -201,10 +201,13 @@ class Answer(BaseModel):
     choice_id = CharField(max_length=100)
     best = BooleanField()
     tag = CharField(max_length=40)
+    # The learner's first answer to this scenario version (per kind: quiz or review).
+    first_try = BooleanField(default=False)
 
     class Meta:
         indexes = ((("attempt", "position"), True),
-                   (("scenario_id", "scenario_hash"), False))
+                   (("scenario_id", "scenario_hash"), False),
+                   (("scenario_id", "scenario_hash", "first_try"), False))
 
 
 class Assignment(BaseModel):
@@ -220,9 +223,10 @@ class Assignment(BaseModel):
 
     @classmethod
     def for_person(cls, person):
-        """Assignments of every team the person belongs to."""
+        """Assignments of every team the person learns in (not the teams they only manage)."""
         return (cls.select(cls, Team).join(Team).join(Membership, on=(Membership.team == Team.id))
-                .where(Membership.person == person).order_by(cls.due_date))
+                .where((Membership.person == person) & (Membership.is_manager == False))  # noqa: E712
+                .order_by(cls.due_date))
 
 
 class ReviewCard(BaseModel):

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import db
-from .models import ROLES, LoginToken, Membership, Person, Progress, Team, utcnow
+from .models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, Team, utcnow
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+# Column sizes (models.py): longer values are refused with a message, never truncated.
+MAX_EMAIL, MAX_NAME, MAX_TEAM = 254, 200, 120
 IMPORT_HEADER = ["email", "name", "team", "role"]
 
 # A real hash for people without a password, so checking one takes as long as
@@ -39,6 +41,15 @@ def check_email(email: str) -> str:
     if not EMAIL.match(email) or len(email) > 254:
         raise PeopleError(f"'{email}' is not a valid email address")
     return email
+
+
+def check_name(name: str, what: str = "name", limit: int = MAX_NAME) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise PeopleError(f"a {what} is required")
+    if len(name) > limit:
+        raise PeopleError(f"a {what} may have at most {limit} characters")
+    return name
 
 
 def check_role(role: str) -> str:
@@ -75,26 +86,30 @@ def authenticate(email: str, password: str) -> Person | None:
     return person
 
 
-def _place_in_team(person: Person, team_name: str | None, role: str) -> None:
-    """A manager manages the named team; anyone else is a member of it."""
+def _place_in_team(person: Person, team_name: str | None, role: str) -> bool:
+    """A manager manages the named team; anyone else is a member of it.
+    Returns whether anything changed."""
     if not team_name:
-        return
-    team, _ = Team.get_or_create(name=team_name.strip())
+        return False
+    team, _ = Team.get_or_create(name=check_name(team_name, "team name", MAX_TEAM))
     manages = role == "manager"
     membership = Membership.get_or_none(person=person, team=team)
     if membership is None:
         Membership.create(person=person, team=team, is_manager=manages)
-    elif membership.is_manager != manages:
+        return True
+    if membership.is_manager != manages:
         membership.is_manager = manages
         membership.save()
+        return True
+    return False
 
 
 def create_person(email: str, name: str, role: str, team: str | None = None,
                   password: str | None = None, min_length: int = 10) -> Person:
     email, role = check_email(email), check_role(role)
-    name = (name or "").strip()
-    if not name:
-        raise PeopleError("a name is required")
+    name = check_name(name)
+    if team:
+        check_name(team, "team name", MAX_TEAM)
     if password is not None:
         check_password(password, min_length)
     with db.atomic():
@@ -108,9 +123,7 @@ def create_person(email: str, name: str, role: str, team: str | None = None,
 
 def update_person(person: Person, *, name: str, email: str, role: str, active: bool) -> Person:
     email, role = check_email(email), check_role(role)
-    name = (name or "").strip()
-    if not name:
-        raise PeopleError("a name is required")
+    name = check_name(name)
     other = Person.by_email(email)
     if other is not None and other.id != person.id:
         raise PeopleError(f"someone else already uses {email}")
@@ -131,18 +144,14 @@ def set_password(person: Person, password: str, min_length: int) -> None:
 # --- teams -----------------------------------------------------------------
 
 def create_team(name: str) -> Team:
-    name = (name or "").strip()
-    if not name:
-        raise PeopleError("a team needs a name")
+    name = check_name(name, "team name", MAX_TEAM)
     if Team.by_name(name):
         raise PeopleError(f"a team called '{name}' already exists")
     return Team.create(name=name)
 
 
 def rename_team(team: Team, name: str) -> Team:
-    name = (name or "").strip()
-    if not name:
-        raise PeopleError("a team needs a name")
+    name = check_name(name, "team name", MAX_TEAM)
     other = Team.by_name(name)
     if other is not None and other.id != team.id:
         raise PeopleError(f"a team called '{name}' already exists")
@@ -199,8 +208,9 @@ def use_link(token: str, password: str, min_length: int) -> Person:
         if link is None:
             raise PeopleError("this link has expired or was already used; ask an admin for a new one")
         set_password(link.person, password, min_length)
-        link.used_at = utcnow()
-        link.save()
+        # Using one link spends every other open link of the same person too.
+        LoginToken.update(used_at=utcnow()).where((LoginToken.person == link.person)
+                                                  & LoginToken.used_at.is_null()).execute()
         return link.person
 
 
@@ -240,8 +250,12 @@ def read_people_csv(text: str):
         for field, value in (("email", email), ("name", name), ("role", role)):
             if not value:
                 problems.append(f"missing {field}")
-        if email and not EMAIL.match(email.lower()):
-            problems.append(f"bad email '{email}'")
+        if email and (not EMAIL.match(email.lower()) or len(email) > MAX_EMAIL):
+            problems.append(f"bad email '{email[:60]}'")
+        if len(name) > MAX_NAME:
+            problems.append(f"name longer than {MAX_NAME} characters")
+        if len(team) > MAX_TEAM:
+            problems.append(f"team name longer than {MAX_TEAM} characters")
         if role and role.lower() not in ROLES:
             problems.append(f"unknown role '{role}'")
         if email and email.lower() in seen:
@@ -266,16 +280,19 @@ def import_people(text: str) -> ImportResult:
             person = Person.by_email(email)
             if person is None:
                 person = Person.create(email=email, name=name, role=role)
+                _place_in_team(person, team, role)
                 result.created += 1
-            elif person.name != name or person.role != role:
+                continue
+            changed = person.name != name or person.role != role
+            if changed:
                 if person.role != role:
                     person.end_sessions()
                 person.name, person.role = name, role
                 person.save()
+            if _place_in_team(person, team, role) or changed:
                 result.updated += 1
             else:
                 result.unchanged += 1
-            _place_in_team(person, team, role)
     return result
 
 
@@ -301,6 +318,14 @@ def export_person_data(person: Person) -> dict:
                      for p in Progress.select().where(Progress.person == person)
                      .order_by(Progress.course_slug, Progress.lesson_slug)],
         "attempts": attempts.export_attempts(person),
+        "review_schedule": [{"course": c.course_slug, "lesson": c.lesson_slug, "scenario": c.scenario_id,
+                             "scenario_hash": c.scenario_hash, "due": _iso(c.due), "reviews": c.reviews,
+                             "created_at": _iso(c.created_at), "retired_at": _iso(c.retired_at)}
+                            for c in ReviewCard.select().where(ReviewCard.person == person)
+                            .order_by(ReviewCard.course_slug, ReviewCard.lesson_slug, ReviewCard.scenario_id)],
+        "sign_in_links": [{"purpose": t.purpose, "created_at": _iso(t.created_at), "expires_at": _iso(t.expires_at),
+                           "used_at": _iso(t.used_at)}
+                          for t in LoginToken.select().where(LoginToken.person == person)],
     }
 
 

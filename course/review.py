@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from fsrs import Card, Rating, Scheduler
 
 from .content.quiztypes import QUIZ_TYPES
-from .db import db
 from .models import Answer, Attempt, ReviewCard, utcnow
 
 # Whole days only: microlearning reviews happen across days, not minutes.
@@ -22,7 +21,10 @@ SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=Fal
 
 
 def _aware(value: datetime.datetime) -> datetime.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+    """Aware UTC, as fsrs requires: naive values are UTC already; aware ones are converted."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc)
 
 
 def _naive(value: datetime.datetime) -> datetime.datetime:
@@ -128,15 +130,17 @@ def reviews_done_today(person, today_start_utc: datetime.datetime) -> int:
                                    & (Attempt.submitted_at >= today_start_utc)).count())
 
 
-def due_items(person, catalog, limit: int, today_start_utc: datetime.datetime) -> list[DueItem]:
-    """Today's due scenarios, at most `limit` a day including those already done today."""
+def due_items(person, catalog, limit: int, today_start_utc: datetime.datetime,
+              tomorrow_start_utc: datetime.datetime) -> list[DueItem]:
+    """Today's due scenarios, at most `limit` a day including those already done today.
+    A card is due all day on its due date (site time zone), not from the minute."""
     sync_cards(person, catalog)
     remaining = max(0, limit - reviews_done_today(person, today_start_utc))
     if remaining == 0:
         return []
     items = []
     query = (ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()
-                                       & (ReviewCard.due <= utcnow()))
+                                       & (ReviewCard.due < tomorrow_start_utc))
              .order_by(ReviewCard.due, ReviewCard.id).limit(remaining))
     for card in query:
         lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
@@ -146,10 +150,11 @@ def due_items(person, catalog, limit: int, today_start_utc: datetime.datetime) -
     return items
 
 
-def due_count(person, limit: int, today_start_utc: datetime.datetime) -> int:
+def due_count(person, limit: int, today_start_utc: datetime.datetime,
+              tomorrow_start_utc: datetime.datetime) -> int:
     remaining = max(0, limit - reviews_done_today(person, today_start_utc))
     due = (ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()
-                                     & (ReviewCard.due <= utcnow())).count())
+                                     & (ReviewCard.due < tomorrow_start_utc)).count())
     return min(due, remaining)
 
 

@@ -86,6 +86,7 @@ def scale(catalog, learners: int, teams: int, seed: int = 7, now: datetime.datet
         progress_rows, attempt_rows, answer_rows = [], [], []
         for i in range(learners):
             pid = first_learner + i
+            answered = set()
             skill = rng.uniform(0.45, 0.95)
             for course in courses:
                 lessons = course.visible_lessons()
@@ -122,7 +123,9 @@ def scale(catalog, learners: int, teams: int, seed: int = 7, now: datetime.datet
                                         "scenario_id": answer.scenario.id,
                                         "scenario_hash": answer.scenario.content_hash,
                                         "choice_id": answer.choice.id, "best": answer.best,
-                                        "tag": answer.choice.tag})
+                                        "tag": answer.choice.tag,
+                                        "first_try": (answer.scenario.id, answer.scenario.content_hash) not in answered})
+                                    answered.add((answer.scenario.id, answer.scenario.content_hash))
                                     answer_id += 1
                                 attempt_id += 1
                             row["best_score"] = result.score

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from course.db import db
-from course.models import Membership, Person, Progress, Team
+from course.models import LoginToken, Membership, Person, Progress, Team
 from support import LESSON, post
 
 _PERSON_LINK = re.compile(r'<a href="/admin/people/(\d+)">([^<]*)</a>')
@@ -152,6 +152,20 @@ def test_create_person_rejects_bad_input_and_writes_nothing(admin, form, message
     assert count(Person) == people_before and count(Team) == teams_before
 
 
+@pytest.mark.parametrize("url, form", [
+    ("/admin/people/new", {"email": "long@example.com", "name": "N" * 250, "role": "learner"}),
+    ("/admin/people/new", {"email": "long@example.com", "name": "Team Too Long", "role": "learner",
+                           "team": "T" * 150}),
+    ("/admin/teams/new", {"name": "T" * 150}),
+], ids=["name", "team of a person", "team"])
+def test_over_long_names_are_refused_with_a_message(seeded, admin, url, form):
+    seeded.config["PROPAGATE_EXCEPTIONS"] = False
+    people_before, teams_before = count(Person), count(Team)
+    response = post(admin, url, form)
+    assert response.status_code == 400
+    assert (count(Person), count(Team)) == (people_before, teams_before)
+
+
 def test_names_are_stored_as_written_and_escaped_on_output(admin):
     name = "<script>alert(1)</script> Zoë O'Brien & Co"
     response = post(admin, "/admin/people/new", {"email": "zoe@example.com", "name": name, "role": "learner"})
@@ -292,7 +306,6 @@ def test_other_roles_get_403_and_change_nothing(clients, role):
     after = person("kwame@example.com")
     assert (after.name, after.role) == ("Kwame Mensah", "learner")
     assert team("Warehouse North") is not None
-    from course.models import LoginToken
     assert count(LoginToken) == 0
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from course.db import db
 from course.models import LoginToken, Person, utcnow
-from support import LESSON, DEMO_PASSWORD, ROLE_EMAILS, csrf_token, make_app, post, seed_people, sign_in
+from support import DEMO_PASSWORD, LESSON, ROLE_EMAILS, csrf_token, make_app, post, seed_people, sign_in
 
 LEARNER = ROLE_EMAILS["learner"]
 COURSE_URL = "/courses/demo/"
@@ -122,13 +122,16 @@ def test_sign_in_with_email_and_password(seeded):
 def test_failed_sign_in_reads_the_same_for_unknown_email_wrong_password_and_deactivated(seeded):
     with db.connection_context():
         Person.update(active=False).where(Person.email == "kwame@example.com").execute()
+        Person.create(email="invited@example.com", name="Not Yet", role="learner", password_hash=None)
     client = seeded.test_client()
     responses = {
         "unknown": sign_in(client, "nobody@example.com"),
         "wrong password": sign_in(client, LEARNER, "not-the-password"),
         "deactivated": sign_in(client, "kwame@example.com"),   # right password
+        "no password yet": sign_in(client, "invited@example.com", ""),
     }
-    emails = {"unknown": "nobody@example.com", "wrong password": LEARNER, "deactivated": "kwame@example.com"}
+    emails = {"unknown": "nobody@example.com", "wrong password": LEARNER, "deactivated": "kwame@example.com",
+              "no password yet": "invited@example.com"}
     assert {kind: r.status_code for kind, r in responses.items()} == dict.fromkeys(responses, 401)
     messages = {error_text(r) for r in responses.values()}
     assert len(messages) == 1 and messages != {None}
@@ -140,7 +143,7 @@ def test_failed_sign_in_reads_the_same_for_unknown_email_wrong_password_and_deac
     assert person("kwame@example.com").last_login_at is None
 
 
-def test_deactivated_person_cannot_sign_in(seeded, build):
+def test_deactivated_person_cannot_sign_in(seeded):
     with db.connection_context():
         Person.update(active=False).where(Person.email == LEARNER).execute()
     client = seeded.test_client()
@@ -154,6 +157,15 @@ def test_sign_out_is_a_post(learner):
     response = post(learner, "/auth/sign-out")
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/sign-in")
     assert not is_signed_in(learner)
+
+
+def test_sign_out_also_forgets_the_remember_cookie(seeded):
+    client = seeded.test_client()
+    assert sign_in(client, LEARNER, remember=True).status_code == 302
+    assert client.get_cookie("remember_token") is not None
+    assert post(client, "/auth/sign-out").status_code == 302
+    assert client.get_cookie("remember_token") is None
+    assert not is_signed_in(client)
 
 
 def test_sign_out_without_csrf_token_is_refused(learner):

@@ -161,9 +161,6 @@ def test_import_updates_people_already_present(seeded, runner, tmp_path):
     assert count(Person) == len(DEMO_EMAILS) + 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: course/people.py import_people counts a present person whose only change is a new team as "
-    "'unchanged' although _place_in_team adds the membership, so the report hides a change"))
 def test_import_reports_a_new_team_as_an_update(seeded, runner, tmp_path):
     path = write_csv(tmp_path, """
         email,name,team,role
@@ -230,6 +227,20 @@ def test_import_one_bad_row_imports_nothing(runner, tmp_path, bad_row, message):
     result = runner.invoke(args=["users", "import", path])
     assert result.exit_code == 1
     assert message in result.output
+    assert count(Person) == 0 and count(Team) == 0
+
+
+@pytest.mark.parametrize("bad_row", [
+    "b{}@example.com,Bob Brown,Night Shift,learner".format("o" * 250),
+    "bob@example.com,{},Night Shift,learner".format("B" * 250),
+    "bob@example.com,Bob Brown,{},learner".format("T" * 150),
+], ids=["email", "name", "team"])
+def test_import_lists_over_long_values_as_bad_rows(runner, tmp_path, bad_row):
+    path = write_csv(tmp_path, "email,name,team,role\nann@example.com,Ann Archer,Night Shift,manager\n"
+                               f"{bad_row}\n")
+    result = runner.invoke(args=["users", "import", path])
+    assert result.exit_code == 1
+    assert "line 3:" in result.output and "Traceback" not in result.output
     assert count(Person) == 0 and count(Team) == 0
 
 

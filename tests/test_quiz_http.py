@@ -503,12 +503,8 @@ def test_conversation_step_by_step_records_one_attempt_at_the_end(seeded, learne
     assert f"a score of {round(100 * best_count / len(taken))}%" in text
 
 
-def test_stored_scores_keep_the_graded_value_exactly(seeded, learner, database_url, request):
-    if database_url.startswith("postgres"):
-        request.applymarker(pytest.mark.xfail(
-            reason="BUG: course/models.py Attempt.score and Progress.best_score are FloatField, which is "
-                   "REAL (4-byte float) on PostgreSQL: a 2-of-3 score is stored as 0.6666667461..., not 2/3 "
-                   "as on SQLite; they should be DoubleField (DOUBLE PRECISION)", strict=True))
+def test_stored_scores_keep_the_graded_value_exactly(seeded, learner):
+    # Scores are DOUBLE PRECISION on PostgreSQL too (a 4-byte REAL would store 0.6666667).
     quiz = lesson_of(seeded, CONVERSATION).quiz
     steps, _, _ = CONVERSATION_PATHS["rough start, good recovery"]
     answers = {scene: _choice_by_tag(quiz.scenario(scene), tag).id for scene, tag in steps}

@@ -60,6 +60,10 @@ EXPECTED = {
     "trainer.index": row("GET", *TRAINERS),
     "trainer.preview_lesson": row("GET", *TRAINERS),
     "trainer.preview_quiz": row("GET", *TRAINERS),
+    "trainer.analysis_index": row("GET", *TRAINERS),
+    "trainer.quiz_analysis": row("GET", *TRAINERS),
+    "trainer.quiz_analysis_csv": row("GET", *TRAINERS),
+    "trainer.health": row("GET", *TRAINERS),
     "manager.summary": row("GET", *MANAGERS),
     "manager.team": row("GET", *MANAGERS),                                # the manager's own team
     "manager.export": row("GET", *MANAGERS),

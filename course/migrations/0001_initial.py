@@ -5,7 +5,7 @@ changes never rewrite history.
 """
 import datetime
 
-from peewee import (BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField,
+from peewee import (BooleanField, CharField, DateTimeField, DoubleField, ForeignKeyField,
                     IntegerField, Model)
 
 
@@ -50,7 +50,7 @@ def up(migrator, db):
         last_visit_at = DateTimeField(default=_now)
         completed_at = DateTimeField(null=True)
         passed_at = DateTimeField(null=True)
-        best_score = FloatField(null=True)
+        best_score = DoubleField(null=True)
 
         class Meta:
             indexes = ((("person", "course_slug", "lesson_slug"), True),

@@ -1,7 +1,7 @@
 """Quiz attempts and their answers (frozen copies of the tables)."""
 import datetime
 
-from peewee import (BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField,
+from peewee import (BooleanField, CharField, DateTimeField, DoubleField, ForeignKeyField,
                     IntegerField, Model)
 
 
@@ -29,7 +29,7 @@ def up(migrator, db):
         kind = CharField(max_length=16, default="quiz")
         started_at = DateTimeField()
         submitted_at = DateTimeField(default=_now)
-        score = FloatField()
+        score = DoubleField()
         passed = BooleanField()
 
         class Meta:

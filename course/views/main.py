@@ -1,11 +1,11 @@
+import datetime
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-import datetime
-
-from .. import practice, progress, reports, review
-from ..filters import site_today
+from .. import practice, progress, reports
 from ..content_app import catalog
+from ..filters import site_today
 
 bp = Blueprint("main", __name__)
 
@@ -17,8 +17,8 @@ def home():
     courses = progress.courses_progress(current_user, catalog().courses)
     in_progress = next((c for c in courses if c.started and not c.finished), None)
     due = reports.learner_due_dates(current_user, catalog(), courses)
-    from .review import daily_limit, today_start_utc
-    reviews_due = review.due_count(current_user, daily_limit(), today_start_utc())
+    from .review import due_today, today_start_utc
+    reviews_due = due_today(current_user)
     since = today_start_utc() - datetime.timedelta(days=400)
     streak = practice.current_streak(practice.practice_days(current_user, since), site_today())
     return render_template("main/home.html", courses=courses, current=in_progress, due=due,

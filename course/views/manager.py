@@ -76,10 +76,11 @@ def team(team_id):
 def export(team_id):
     team = team_or_404(current_user, team_id)
     course = _course()
-    report = reports.team_report(team, course, reports.Filters.from_args(request.args))
+    report = reports.team_report(team, course, reports.Filters.from_args(request.args), with_charts=False)
     header, rows = exports.team_report_rows(report, localtime_text)
     filename = f"{team.name}-{course.slug}-{site_today().isoformat()}.csv"
-    safe_name = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
+    # Header values must be Latin-1 under WSGI: keep ASCII letters and digits only.
+    safe_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "-" for c in filename)
     return Response(stream_with_context(exports.stream_csv(header, rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{safe_name}"'})
 

@@ -88,7 +88,7 @@ def submit(course_slug, lesson_slug):
 def result(course_slug, lesson_slug, attempt_id):
     course, lesson, _ = _quiz_lesson(course_slug, lesson_slug)
     attempt = attempts.attempt_for(current_user, attempt_id)
-    if attempt is None or attempt.course_slug != course.slug or attempt.lesson_slug not in (lesson.slug, *lesson.aliases):
+    if attempt is None or attempt.kind != "quiz" or attempt.course_slug != course.slug or attempt.lesson_slug not in (lesson.slug, *lesson.aliases):
         abort(404)
     state = progress.course_progress(current_user, course)
     end_scene = None

@@ -19,10 +19,23 @@ def _signed_in():
     return None
 
 
+def _midnight_utc(day: datetime.date) -> datetime.datetime:
+    midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=site_zone())
+    return midnight.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
 def today_start_utc() -> datetime.datetime:
     """Midnight at the start of today in the site's zone, as naive UTC."""
-    midnight = datetime.datetime.combine(site_today(), datetime.time(), tzinfo=site_zone())
-    return midnight.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return _midnight_utc(site_today())
+
+
+def tomorrow_start_utc() -> datetime.datetime:
+    return _midnight_utc(site_today() + datetime.timedelta(days=1))
+
+
+def due_today(person) -> int:
+    review.sync_cards(person, catalog())
+    return review.due_count(person, daily_limit(), today_start_utc(), tomorrow_start_utc())
 
 
 def daily_limit() -> int:
@@ -31,13 +44,17 @@ def daily_limit() -> int:
 
 @bp.get("/review")
 def queue():
-    items = review.due_items(current_user, catalog(), daily_limit(), today_start_utc())
+    items = review.due_items(current_user, catalog(), daily_limit(), today_start_utc(), tomorrow_start_utc())
     if not items:
+        done = review.reviews_done_today(current_user, today_start_utc())
         upcoming = (ReviewCard.select().where((ReviewCard.person == current_user.id)
                                               & ReviewCard.retired_at.is_null())
                     .order_by(ReviewCard.due).first())
-        done = review.reviews_done_today(current_user, today_start_utc())
-        return render_template("review/empty.html", upcoming=upcoming, done_today=done, limit=daily_limit())
+        next_day = None
+        if upcoming is not None:
+            from ..filters import to_local
+            next_day = max(to_local(upcoming.due).date(), site_today() + datetime.timedelta(days=1))
+        return render_template("review/empty.html", next_day=next_day, done_today=done, limit=daily_limit())
     item = items[0]
     token = attempts.issue_token(current_app.config["SECRET_KEY"], current_user, item.lesson,
                                  scenario_id=item.scenario.id)
@@ -61,6 +78,12 @@ def answer():
         abort(400, str(exc))
     except attempts.QuizChanged:
         return redirect(url_for("review.queue"))
+    already = attempts.attempt_by_token(current_user, token)
+    if already is not None:     # the same form again: show what was recorded
+        return redirect(url_for("review.feedback", attempt_id=already.id), 303)
+    if not _still_due(card):
+        # Another tab answered this card already, or today's set is done: nothing to record.
+        return redirect(url_for("review.queue"), 303)
     choice_id = request.form.get(f"answer-{scenario.id}")
     if not choice_id:
         fresh = attempts.issue_token(current_app.config["SECRET_KEY"], current_user, lesson, scenario_id=scenario.id)
@@ -77,6 +100,13 @@ def answer():
     return redirect(url_for("review.feedback", attempt_id=attempt.id), 303)
 
 
+def _still_due(card) -> bool:
+    fresh = ReviewCard.get_or_none(ReviewCard.id == card.id)
+    if fresh is None or fresh.retired_at is not None or fresh.due >= tomorrow_start_utc():
+        return False
+    return review.reviews_done_today(current_user, today_start_utc()) < daily_limit()
+
+
 @bp.get("/review/answers/<int:attempt_id>")
 def feedback(attempt_id):
     attempt = attempts.attempt_for(current_user, attempt_id)
@@ -85,8 +115,10 @@ def feedback(attempt_id):
     lesson, _ = catalog().find_lesson(attempt.course_slug, attempt.lesson_slug)
     answers = attempts.review(attempt, lesson.quiz if lesson else None)
     card = ReviewCard.get_or_none((ReviewCard.person == current_user.id)
+                                  & (ReviewCard.course_slug == attempt.course_slug)
+                                  & (ReviewCard.lesson_slug == (lesson.slug if lesson else attempt.lesson_slug))
                                   & (ReviewCard.scenario_id == (answers[0].scenario.id if answers and answers[0].scenario else "")))
-    remaining = review.due_count(current_user, daily_limit(), today_start_utc())
+    remaining = review.due_count(current_user, daily_limit(), today_start_utc(), tomorrow_start_utc())
     return render_template("review/feedback.html", attempt=attempt, lesson=lesson, item=answers[0] if answers else None,
                            card=card, remaining=remaining)
 

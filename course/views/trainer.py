@@ -1,6 +1,8 @@
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, stream_with_context
 
+from .. import analysis, exports
 from ..content_app import catalog
+from ..filters import site_today
 from ..policy import trainer_required
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
@@ -41,3 +43,44 @@ def preview_quiz(course_slug, lesson_slug):
         abort(404)
     return render_template("trainer/preview_quiz.html", course=course, lesson=lesson,
                            quiz=lesson.quiz, tags=catalog().tags)
+
+
+def _min_group() -> int:
+    return int(current_app.config["MIN_GROUP_SIZE"])
+
+
+@bp.get("/analysis/")
+def analysis_index():
+    return render_template("trainer/analysis_index.html",
+                           quizzes=analysis.quiz_overview(catalog(), _min_group()), min_group=_min_group())
+
+
+@bp.get("/analysis/<course_slug>/<lesson_slug>")
+def quiz_analysis(course_slug, lesson_slug):
+    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    if lesson.quiz is None:
+        abort(404)
+    result = analysis.analyse_quiz(lesson, _min_group())
+    return render_template("trainer/analysis.html", course=course, lesson=lesson, result=result,
+                           tags=catalog().tags)
+
+
+@bp.get("/analysis/<course_slug>/<lesson_slug>.csv")
+def quiz_analysis_csv(course_slug, lesson_slug):
+    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    if lesson.quiz is None:
+        abort(404)
+    result = analysis.analyse_quiz(lesson, _min_group())
+    header, rows = exports.analysis_rows(result)
+    name = f"item-analysis-{course.slug}-{lesson.slug}-{site_today().isoformat()}.csv"
+    return Response(stream_with_context(exports.stream_csv(header, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/health")
+def health():
+    cat = catalog()
+    courses = [(course, analysis.content_health(course, _min_group())) for course in cat.courses]
+    drafts = [(course, lesson) for course in cat.courses for lesson in course.lessons if lesson.draft]
+    return render_template("trainer/health.html", courses=courses, warnings=cat.warnings, drafts=drafts,
+                           min_group=_min_group())
