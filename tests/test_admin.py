@@ -322,3 +322,51 @@ def test_admin_posts_without_csrf_token_write_nothing(admin):
         assert admin.post(url, data=data).status_code == 400, url
     assert (count(Person), count(Team), count(Membership)) == (people_before, teams_before, members_before)
     assert person("kwame@example.com").name == "Kwame Mensah"
+
+
+# --- CSV import from the web page --------------------------------------------
+
+def _upload(client, text: str, name: str = "people.csv"):
+    import io
+    from support import csrf_token
+    token = csrf_token(client, "/admin/people/import")
+    return client.post("/admin/people/import", data={"csrf_token": token, "file": (io.BytesIO(text.encode()), name)},
+                       content_type="multipart/form-data")
+
+
+def test_admin_imports_a_csv_of_three_people_from_the_web(admin, seeded):
+    with seeded.app_context(), db.connection_context():
+        before = Person.select().count()
+    response = _upload(admin, "email,name,team,role\n"
+                              "ana@example.com,Ana Silva,Night Shift,learner\n"
+                              "bo@example.com,Bo Berg,Night Shift,manager\n"
+                              "cy@example.com,Cy Jones,,trainer\n")
+    assert response.status_code == 303
+    page = admin.get("/admin/people").get_data(as_text=True)
+    assert "Imported people.csv: 3 created, 0 updated, 0 unchanged." in page
+    with seeded.app_context(), db.connection_context():
+        assert Person.select().count() == before + 3
+        assert Person.by_email("bo@example.com").teams_managed().first().name == "Night Shift"
+    again = _upload(admin, "email,name,team,role\nana@example.com,Ana Silva,Night Shift,learner\n")
+    assert again.status_code == 303
+
+
+def test_a_web_import_with_one_bad_row_imports_nobody_and_names_it(admin, seeded):
+    with seeded.app_context(), db.connection_context():
+        before = Person.select().count()
+    response = _upload(admin, "email,name,team,role\n"
+                              "dee@example.com,Dee,Night Shift,learner\n"
+                              "eve@example.com,Eve,Night Shift,wizard\n")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Nothing was imported from people.csv" in html and "line 3: unknown role &#39;wizard&#39;" in html
+    with seeded.app_context(), db.connection_context():
+        assert Person.select().count() == before
+
+
+def test_web_import_needs_a_file_and_the_admin_role(admin, learner, seeded):
+    from support import csrf_token
+    token = csrf_token(admin, "/admin/people/import")
+    assert admin.post("/admin/people/import", data={"csrf_token": token}).status_code == 400
+    assert learner.get("/admin/people/import").status_code == 403
+    assert admin.post("/admin/people/import", data={}).status_code == 400      # no CSRF token

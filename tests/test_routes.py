@@ -70,6 +70,7 @@ EXPECTED = {
     "manager.assign": row("POST", SIGN_IN, 403, 403, TEAM_PAGE, TEAM_PAGE),
     "admin.people_list": row("GET", *ADMINS),
     "admin.person_new": row("GET", *ADMINS),
+    "admin.people_import": row("GET", *ADMINS),
     "admin.person_edit": row("GET", *ADMINS),
     "admin.person_link": row("POST", *ADMINS),
     "admin.teams_list": row("GET", *ADMINS),

@@ -51,6 +51,32 @@ def person_new():
     return render_template("admin/person_new.html", form=form, roles=ROLES)
 
 
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+def people_import():
+    """Upload a CSV (email,name,team,role): every row or none, bad rows listed by line."""
+    if request.method == "GET":
+        return render_template("admin/import.html")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("admin/import.html", errors=["Choose a CSV file to import."]), 400
+    raw = upload.stream.read(MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        return render_template("admin/import.html", errors=["The file is larger than 5 MB."]), 400
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return render_template("admin/import.html", errors=["The file is not UTF-8 text. Save it as CSV UTF-8."]), 400
+    result = people.import_people(text)
+    if not result.ok:
+        return render_template("admin/import.html", errors=list(result.errors), filename=upload.filename), 400
+    flash(f"Imported {upload.filename}: {result.created} created, {result.updated} updated, "
+          f"{result.unchanged} unchanged.", "success")
+    return redirect(url_for("admin.people_list"), 303)
+
+
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
 def person_edit(person_id):
     person = _person_or_404(person_id)
