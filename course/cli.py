@@ -50,17 +50,23 @@ def users_import(csv_file):
     click.echo(f"imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
 
 
+def _person_or_fail(email):
+    """The person with this email (inside an open connection), or a clean CLI error."""
+    from .models import Person
+    person = Person.by_email(email)
+    if person is None:
+        raise click.ClickException(f"nobody has the email {email}")
+    return person
+
+
 @users_cli.command("link")
 @click.argument("email")
 def users_link(email):
     """Print a one-time link with which the person sets a password."""
     from . import people
     from .db import db
-    from .models import Person
     with db.connection_context():
-        person = Person.by_email(email)
-        if person is None:
-            raise click.ClickException(f"nobody has the email {email}")
+        person = _person_or_fail(email)
         token = people.create_link(person, "reset" if person.password_hash else "invite",
                                    current_app.config["TOKEN_HOURS"])
     click.echo(f"/auth/set-password/{token}")
@@ -73,11 +79,8 @@ def users_export(email):
     import json
     from . import people
     from .db import db
-    from .models import Person
     with db.connection_context():
-        person = Person.by_email(email)
-        if person is None:
-            raise click.ClickException(f"nobody has the email {email}")
+        person = _person_or_fail(email)
         click.echo(json.dumps(people.export_person_data(person), indent=2, ensure_ascii=False))
 
 
@@ -88,11 +91,8 @@ def users_erase(email, yes):
     """Remove one person and everything recorded about them."""
     from . import people
     from .db import db
-    from .models import Person
     with db.connection_context():
-        person = Person.by_email(email)
-        if person is None:
-            raise click.ClickException(f"nobody has the email {email}")
+        person = _person_or_fail(email)
         if not yes:
             click.confirm(f"Erase {person.name} <{person.email}> and all their records?", abort=True)
         people.erase_person(person)

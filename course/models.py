@@ -50,10 +50,6 @@ class Team(BaseModel):
         return (Person.select(Person, Membership.is_manager).join(Membership)
                 .where(Membership.team == self).order_by(Membership.is_manager.desc(), Person.name))
 
-    def is_managed_by(self, person) -> bool:
-        return Membership.select().where((Membership.team == self) & (Membership.person == person)
-                                         & (Membership.is_manager == True)).exists()  # noqa: E712
-
 
 class Person(UserMixin, BaseModel):
     email = CharField(max_length=254, unique=True)      # stored lowercased
@@ -107,9 +103,6 @@ class Person(UserMixin, BaseModel):
                 .where((Membership.person == self) & (Membership.is_manager == True))  # noqa: E712
                 .order_by(Team.name))
 
-    def teams(self):
-        return Team.select().join(Membership).where(Membership.person == self).order_by(Team.name)
-
 
 class Membership(BaseModel):
     person = ForeignKeyField(Person, backref="memberships", on_delete="CASCADE")
@@ -145,11 +138,8 @@ class Progress(BaseModel):
         return "opened"
 
     @classmethod
-    def for_person(cls, person, course_slug: str | None = None):
-        query = cls.select().where(cls.person == person)
-        if course_slug is not None:
-            query = query.where(cls.course_slug == course_slug)
-        return query
+    def for_person(cls, person):
+        return cls.select().where(cls.person == person)
 
     @classmethod
     def for_person_in_course(cls, person, course_slug: str) -> list:

@@ -38,10 +38,6 @@ manager_required = role_required(*MANAGER_ROLES)
 admin_required = role_required("admin")
 
 
-def can_preview(person) -> bool:
-    return has_role(person, *TRAINER_ROLES)
-
-
 def visible_teams(person):
     """Teams whose reports this person may see: all for admins, managed ones for managers."""
     if has_role(person, "admin"):

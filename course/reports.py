@@ -15,12 +15,11 @@ from peewee import Case, fn
 
 from .filters import site_today
 from .models import Assignment, Membership, Person, Progress, Team
-from .progress import CourseProgress, build_course_progress
+from .progress import STATES as LESSON_STATES, CourseProgress, build_course_progress
 
 STATUSES = {"finished": "Finished", "in-progress": "In progress", "not-started": "Not started",
             "overdue": "Overdue"}
 SORTS = {"name": "Name", "completion": "Completion", "activity": "Last activity"}
-LESSON_STATES = ("not started", "opened", "completed", "passed")
 
 
 @dataclass(frozen=True)

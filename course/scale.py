@@ -28,6 +28,15 @@ def _bulk(model, rows) -> None:
         model.insert_many(rows[start:start + CHUNK]).execute()
 
 
+def _flush(counts, progress_rows, attempt_rows, answer_rows) -> None:
+    """Insert the pending rows (parents before children) and empty the lists."""
+    for key, model, rows in (("progress", Progress, progress_rows), ("attempts", Attempt, attempt_rows),
+                             ("answers", Answer, answer_rows)):
+        _bulk(model, rows)
+        counts[key] += len(rows)
+        rows.clear()
+
+
 def _fix_sequences(models) -> None:
     """On PostgreSQL, move each id sequence past the explicit ids just written."""
     if isinstance(db.obj, PostgresqlDatabase):
@@ -134,20 +143,9 @@ def scale(catalog, learners: int, teams: int, seed: int = 7, now: datetime.datet
                             else:
                                 row["completed_at"] = None if rng.random() < 0.5 else done
                     progress_rows.append(row)
-            if len(answer_rows) > 20_000:
-                _bulk(Progress, progress_rows)
-                _bulk(Attempt, attempt_rows)
-                _bulk(Answer, answer_rows)
-                counts["progress"] += len(progress_rows)
-                counts["attempts"] += len(attempt_rows)
-                counts["answers"] += len(answer_rows)
-                progress_rows, attempt_rows, answer_rows = [], [], []
-        _bulk(Progress, progress_rows)
-        _bulk(Attempt, attempt_rows)
-        _bulk(Answer, answer_rows)
-        counts["progress"] += len(progress_rows)
-        counts["attempts"] += len(attempt_rows)
-        counts["answers"] += len(answer_rows)
+            if len(answer_rows) > 20_000:      # write in batches: memory stays flat
+                _flush(counts, progress_rows, attempt_rows, answer_rows)
+        _flush(counts, progress_rows, attempt_rows, answer_rows)
         _fix_sequences([Team, Person, Membership, Progress, Attempt, Answer])
     db.execute_sql("ANALYZE")
     return counts

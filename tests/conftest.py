@@ -10,6 +10,15 @@ import pytest
 from support import PG_URL, ROLE_EMAILS, ROOT, ContentTree, make_app, reset_postgres, seed_people, sign_in
 
 
+@pytest.fixture(autouse=True)
+def cheap_demo_hashes(monkeypatch):
+    """Demo people get a hash that is quick to check (sign-ins in tests stay fast);
+    the app's own hashing of real passwords is untouched."""
+    from werkzeug.security import generate_password_hash
+    monkeypatch.setattr("course.demo.generate_password_hash",
+                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
+
+
 DATABASES = ["sqlite"] + ([pytest.param("postgres", marks=pytest.mark.postgres)] if PG_URL else [])
 
 

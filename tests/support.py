@@ -146,3 +146,52 @@ def post(client, url: str, data: dict | None = None, token_from: str = "/", **kw
     data = dict(data or {})
     data.setdefault("csrf_token", csrf_token(client, token_from))
     return client.post(url, data=data, **kwargs)
+
+
+# --- reading rows back ----------------------------------------------------------
+
+def person(email):
+    from course.db import db
+    from course.models import Person
+    with db.connection_context():
+        return Person.by_email(email)
+
+
+def count(model, *where):
+    from course.db import db
+    with db.connection_context():
+        query = model.select()
+        if where:
+            query = query.where(*where)
+        return query.count()
+
+
+def membership(email, team_name):
+    from course.db import db
+    from course.models import Membership, Person, Team
+    with db.connection_context():
+        return (Membership.select().join(Person).switch(Membership).join(Team)
+                .where((Person.email == email) & (Team.name == team_name)).first())
+
+
+# --- counting SQL ---------------------------------------------------------------
+
+import contextlib as _contextlib
+
+
+@_contextlib.contextmanager
+def recorded_sql(app):
+    """Every SQL statement the app's database runs inside the block, in a list."""
+    database = app.extensions["peewee"]
+    executed = []
+    original = database.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        executed.append(sql)
+        return original(sql, *args, **kwargs)
+
+    database.execute_sql = counting
+    try:
+        yield executed
+    finally:
+        del database.execute_sql        # the class's own method again

@@ -7,20 +7,11 @@ import pytest
 
 from course.db import db
 from course.models import LoginToken, Membership, Person, Progress, Team
-from support import LESSON, post
+from support import LESSON, count, membership, person, post
 
 _PERSON_LINK = re.compile(r'<a href="/admin/people/(\d+)">([^<]*)</a>')
 
 
-@pytest.fixture(autouse=True)
-def cheap_demo_hashes(monkeypatch):
-    """Demo people get a quick-to-check hash; the app's own hashing is untouched."""
-    monkeypatch.setattr("course.demo.generate_password_hash", _quick_hash, raising=False)
-
-
-def _quick_hash(password):
-    from werkzeug.security import generate_password_hash
-    return generate_password_hash(password, method="pbkdf2:sha256:1000")
 
 
 @pytest.fixture
@@ -30,9 +21,6 @@ def content_dir(tree):
     return tree.root
 
 
-def person(email):
-    with db.connection_context():
-        return Person.by_email(email)
 
 
 def team(name):
@@ -40,18 +28,8 @@ def team(name):
         return Team.by_name(name)
 
 
-def count(model, *where):
-    with db.connection_context():
-        query = model.select()
-        if where:
-            query = query.where(*where)
-        return query.count()
 
 
-def membership(person_email, team_name):
-    with db.connection_context():
-        return (Membership.select().join(Person).switch(Membership).join(Team)
-                .where((Person.email == person_email) & (Team.name == team_name)).first())
 
 
 def listed_names(html):

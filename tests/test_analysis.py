@@ -25,7 +25,7 @@ from course.attempts import FormToken, grade, record_attempt
 from course.db import db
 from course.models import Person, Progress, utcnow
 
-from support import LESSON, make_app, seed_people, sign_in
+from support import LESSON, make_app, recorded_sql, seed_people, sign_in
 
 COURSE = "coaching-at-every-level"
 PLAIN = "coaching-is-not-managing"
@@ -632,20 +632,9 @@ def test_csv_neutralises_formulas_in_choice_and_scenario_text(tree, database_url
 # --- query count ---------------------------------------------------------------------------
 
 def count_queries(app, client, url, monkeypatch):
-    database = app.extensions["peewee"]
-    executed = []
-    original = database.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        executed.append(sql)
-        return original(sql, *args, **kwargs)
-
-    monkeypatch.setattr(database, "execute_sql", counting)
-    try:
+    with recorded_sql(app) as executed:
         response = client.get(url)
         body = response.get_data()        # a streamed CSV runs its generator here
-    finally:
-        monkeypatch.undo()
     assert response.status_code == 200 and body
     return executed
 

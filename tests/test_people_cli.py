@@ -8,41 +8,19 @@ import pytest
 
 from course.db import db
 from course.models import Answer, Attempt, Membership, Person, Progress, Team
-from support import DEMO_PASSWORD, ROLE_EMAILS, sign_in
+from support import DEMO_PASSWORD, ROLE_EMAILS, count, membership, person, sign_in
 
 DEMO_EMAILS = ["admin@example.com", "trainer@example.com", "manager@example.com", "learner@example.com",
                "kwame@example.com", "mei@example.com", "clinic.manager@example.com", "siobhan@example.com",
                "yusuf@example.com"]
 
 
-@pytest.fixture(autouse=True)
-def cheap_demo_hashes(monkeypatch):
-    """Demo people get a quick-to-check hash; the app's own hashing is untouched."""
-    monkeypatch.setattr("course.demo.generate_password_hash", _quick_hash, raising=False)
 
 
-def _quick_hash(password):
-    from werkzeug.security import generate_password_hash
-    return generate_password_hash(password, method="pbkdf2:sha256:1000")
 
 
-def person(email):
-    with db.connection_context():
-        return Person.by_email(email)
 
 
-def count(model, *where):
-    with db.connection_context():
-        query = model.select()
-        if where:
-            query = query.where(*where)
-        return query.count()
-
-
-def membership(email, team_name):
-    with db.connection_context():
-        return (Membership.select().join(Person).switch(Membership).join(Team)
-                .where((Person.email == email) & (Team.name == team_name)).first())
 
 
 def write_csv(tmp_path, text, name="people.csv"):

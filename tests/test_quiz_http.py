@@ -18,7 +18,7 @@ from course.attempts import best_answers
 from course.db import db
 from course.models import Answer, Attempt, Person, Progress
 
-from support import LESSON, csrf_from, make_app, post, seed_people, sign_in
+from support import LESSON, csrf_from, make_app, post, recorded_sql, seed_people, sign_in
 
 COURSE = "coaching-at-every-level"
 PLAIN = "coaching-is-not-managing"          # 4 scenarios, pass mark 75 %
@@ -609,24 +609,13 @@ def sized_app(tree, database_url):
 def _queries_per_submission(app, monkeypatch):
     """{lesson slug: SQL statements run while submitting its quiz (all best answers)}."""
     client = signed_in(app, "learner@example.com")
-    database = app.extensions["peewee"]
     counts = {}
     for slug, size in (("small", 2), ("big", 6)):
         quiz = lesson_of(app, slug, course="demo").quiz
         assert len(quiz.scenarios) == size
         _, fields = open_quiz(client, slug, course="demo")
-        executed = []
-        original = database.execute_sql
-
-        def counting(sql, *args, **kwargs):
-            executed.append(sql)
-            return original(sql, *args, **kwargs)
-
-        monkeypatch.setattr(database, "execute_sql", counting)
-        try:
+        with recorded_sql(app) as executed:
             response = submit(client, slug, fields, best_answers(quiz), course="demo")
-        finally:
-            monkeypatch.undo()
         assert response.status_code == 303
         assert any("INSERT" in sql.upper() and '"answer"' in sql.lower() for sql in executed), executed
         counts[slug] = len(executed)

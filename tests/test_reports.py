@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from markupsafe import escape
 
-from support import LESSON, ROOT, make_app, post, seed_people, sign_in
+from support import LESSON, ROOT, make_app, post, recorded_sql, seed_people, sign_in
 from course import filters as course_filters
 from course import progress, reports
 from course.content_app import catalog
@@ -977,22 +977,15 @@ def test_demo_scale_fills_people_progress_and_attempts(seeded):
 
 class QueryCounter:
     def __init__(self, app, monkeypatch):
-        self.statements = []
-        database = app.extensions["peewee"]
-        original = database.execute_sql
-
-        def counting(sql, *args, **kwargs):
-            self.statements.append(sql)
-            return original(sql, *args, **kwargs)
-        monkeypatch.setattr(database, "execute_sql", counting)
+        self.app = app
 
     def count(self, client, url):
         client.get(url).get_data()      # warm-up
-        self.statements.clear()
-        response = client.get(url)
-        assert response.status_code == 200
-        response.get_data()             # a streamed export runs to the end
-        return len(self.statements)
+        with recorded_sql(self.app) as statements:
+            response = client.get(url)
+            assert response.status_code == 200
+            response.get_data()         # a streamed export runs to the end
+        return len(statements)
 
 
 def test_dashboard_and_export_run_a_constant_number_of_queries(seeded, monkeypatch):

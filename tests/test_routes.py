@@ -86,15 +86,6 @@ POST_DATA = {
 _TOKEN_FIELD = re.compile(r'name="token" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def cheap_demo_hashes(monkeypatch):
-    """Demo people get a quick-to-check hash; the app's own hashing is untouched."""
-    monkeypatch.setattr("course.demo.generate_password_hash", _quick_hash, raising=False)
-
-
-def _quick_hash(password):
-    from werkzeug.security import generate_password_hash
-    return generate_password_hash(password, method="pbkdf2:sha256:1000")
 
 
 def app_endpoints(app):

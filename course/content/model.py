@@ -161,7 +161,3 @@ class Catalog:
             if slug in lesson.aliases:
                 return lesson, True
         return None, False
-
-    def canonical_lesson_slug(self, course_slug: str, slug: str) -> str:
-        lesson, _ = self.find_lesson(course_slug, slug)
-        return lesson.slug if lesson else slug

@@ -15,18 +15,11 @@ def _admins_only():
     return None
 
 
-def _person_or_404(person_id):
-    person = Person.get_or_none(Person.id == person_id)
-    if person is None:
+def _or_404(model, row_id):
+    row = model.get_or_none(model.id == row_id)
+    if row is None:
         abort(404)
-    return person
-
-
-def _team_or_404(team_id):
-    team = Team.get_or_none(Team.id == team_id)
-    if team is None:
-        abort(404)
-    return team
+    return row
 
 
 @bp.get("/people")
@@ -79,7 +72,7 @@ def people_import():
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
 def person_edit(person_id):
-    person = _person_or_404(person_id)
+    person = _or_404(Person, person_id)
     error = None
     if request.method == "POST":
         try:
@@ -96,7 +89,7 @@ def person_edit(person_id):
 
 @bp.post("/people/<int:person_id>/link")
 def person_link(person_id):
-    person = _person_or_404(person_id)
+    person = _or_404(Person, person_id)
     purpose = "invite" if not person.password_hash else "reset"
     token = people.create_link(person, purpose, current_app.config["TOKEN_HOURS"])
     link = url_for("auth.set_password", token=token, _external=True)
@@ -124,7 +117,7 @@ def team_new():
 
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
 def team_edit(team_id):
-    team = _team_or_404(team_id)
+    team = _or_404(Team, team_id)
     error = None
     if request.method == "POST":
         action = request.form.get("action")

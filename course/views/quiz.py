@@ -91,12 +91,9 @@ def result(course_slug, lesson_slug, attempt_id):
     if attempt is None or attempt.kind != "quiz" or attempt.course_slug != course.slug or attempt.lesson_slug not in (lesson.slug, *lesson.aliases):
         abort(404)
     state = progress.course_progress(current_user, course)
+    answers = attempts.review(attempt, lesson.quiz)
     end_scene = None
-    if QUIZ_TYPES[lesson.quiz.type].branching:
-        last = attempt.answers.order_by(-attempts.Answer.position).first()
-        scene = lesson.quiz.scenario(last.scenario_id) if last else None
-        choice = scene.choice(last.choice_id) if scene else None
-        end_scene = lesson.quiz.scenario(choice.next_scene) if choice else None
+    if QUIZ_TYPES[lesson.quiz.type].branching and answers and answers[-1].chosen:
+        end_scene = lesson.quiz.scenario(answers[-1].chosen.next_scene)
     return render_template("quiz/result.html", course=course, lesson=lesson, quiz=lesson.quiz,
-                           attempt=attempt, answers=attempts.review(attempt, lesson.quiz),
-                           progress=state, end_scene=end_scene)
+                           attempt=attempt, answers=answers, progress=state, end_scene=end_scene)

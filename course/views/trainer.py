@@ -20,10 +20,11 @@ def index():
     return render_template("trainer/index.html", courses=cat.courses, warnings=cat.warnings)
 
 
-def _lesson_or_404(course_slug, lesson_slug):
+def _lesson_or_404(course_slug, lesson_slug, with_quiz: bool = False):
+    """The lesson (drafts included: trainers preview them); 404 if missing, or quizless when a quiz is needed."""
     course = catalog().course(course_slug)
     lesson, _ = catalog().find_lesson(course_slug, lesson_slug)
-    if course is None or lesson is None:
+    if course is None or lesson is None or (with_quiz and lesson.quiz is None):
         abort(404)
     return course, lesson
 
@@ -38,9 +39,7 @@ def preview_lesson(course_slug, lesson_slug):
 
 @bp.get("/preview/<course_slug>/<lesson_slug>/quiz")
 def preview_quiz(course_slug, lesson_slug):
-    course, lesson = _lesson_or_404(course_slug, lesson_slug)
-    if lesson.quiz is None:
-        abort(404)
+    course, lesson = _lesson_or_404(course_slug, lesson_slug, with_quiz=True)
     return render_template("trainer/preview_quiz.html", course=course, lesson=lesson,
                            quiz=lesson.quiz, tags=catalog().tags)
 
@@ -57,9 +56,7 @@ def analysis_index():
 
 @bp.get("/analysis/<course_slug>/<lesson_slug>")
 def quiz_analysis(course_slug, lesson_slug):
-    course, lesson = _lesson_or_404(course_slug, lesson_slug)
-    if lesson.quiz is None:
-        abort(404)
+    course, lesson = _lesson_or_404(course_slug, lesson_slug, with_quiz=True)
     result = analysis.analyse_quiz(lesson, _min_group())
     return render_template("trainer/analysis.html", course=course, lesson=lesson, result=result,
                            tags=catalog().tags)
@@ -67,9 +64,7 @@ def quiz_analysis(course_slug, lesson_slug):
 
 @bp.get("/analysis/<course_slug>/<lesson_slug>.csv")
 def quiz_analysis_csv(course_slug, lesson_slug):
-    course, lesson = _lesson_or_404(course_slug, lesson_slug)
-    if lesson.quiz is None:
-        abort(404)
+    course, lesson = _lesson_or_404(course_slug, lesson_slug, with_quiz=True)
     result = analysis.analyse_quiz(lesson, _min_group())
     header, rows = exports.analysis_rows(result)
     name = f"item-analysis-{course.slug}-{lesson.slug}-{site_today().isoformat()}.csv"
