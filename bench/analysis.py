@@ -54,9 +54,10 @@ GOAL_SECONDS = 0.200          # item analysis pages, median
 
 
 def setup_app(database_url: str):
-    from course import create_app, people
-    from course.db import db
-    from course.models import Answer, Attempt, Person
+    from course import create_app
+    from course.learning import people
+    from course.data.db import db
+    from course.data.models import Answer, Attempt, Person
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32), "CONTENT_DIR": ROOT})
     with app.app_context(), db.connection_context():
         people.create_person(TRAINER_EMAIL, "Bench Trainer", "trainer", password=TRAINER_PASSWORD)

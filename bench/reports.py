@@ -55,9 +55,10 @@ GOALS = {"dashboard": 0.050, "summary": 0.200, "export_big": 2.0}
 
 
 def setup_app(database_url: str, learners: int):
-    from course import create_app, people
-    from course.db import analyze, db
-    from course.models import Membership, Person, Team
+    from course import create_app
+    from course.learning import people
+    from course.data.db import analyze, db
+    from course.data.models import Membership, Person, Team
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32), "CONTENT_DIR": ROOT})
     with app.app_context(), db.connection_context():
         people.create_person(ADMIN_EMAIL, "Bench Admin", "admin", password=ADMIN_PASSWORD)
@@ -126,10 +127,10 @@ def streamed_memory(client, url: str) -> dict:
 
 def report_build_time(app, team_id: int, repeat: int) -> dict:
     """reports.team_report alone (its 3 queries and the per-person progress), no template or CSV."""
-    from course import reports
-    from course.content_app import catalog
-    from course.db import db
-    from course.models import Team
+    from course.reporting import team_reports as reports
+    from course.web.content_store import catalog
+    from course.data.db import db
+    from course.data.models import Team
     samples, cpu = [], []
     with app.app_context(), db.connection_context():
         team, course = Team.get_by_id(team_id), catalog().course(COURSE)

@@ -213,7 +213,7 @@ def sign_in(browser: Browser) -> None:
 
 def pick_lessons(lesson_slug: str | None, quiz_slug: str | None):
     """(lesson slug to GET, plain-quiz lesson slug, the all-best answers for that quiz)."""
-    from course.attempts import best_answers
+    from course.learning.attempts import best_answers
     from course.content import load_catalog
 
     catalog = load_catalog(ROOT)

@@ -1,21 +1,24 @@
 """The coaching microlearning engine.
 
 `create_app` reads as the table of contents: settings, database, content,
-sign-in, security, pages, commands.
+security, sign-in, filters, pages, commands.
 """
 from __future__ import annotations
 
 import os
 import secrets
 
-import click
 from flask import Flask
 
 from config import settings_from_env
+from course import cli
+from course.web import content_store, database, filters, login, security, views
+from course.web.serving import serving
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="web/templates", static_folder="web/static")
     app.config.from_mapping(settings_from_env())
     if test_config:
         app.config.update(test_config)
@@ -24,22 +27,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _secret_key(app)
 
-    from . import db, content_app, auth, security, views, cli, filters
-    db.init_app(app)
-    content_app.init_app(app)
-    security.init_app(app)
-    auth.init_app(app)
-    filters.init_app(app)
-    views.init_app(app)
-    cli.init_app(app)
+    database.init_app(app)        # a connection per request, from the pool
+    content_store.init_app(app)   # lessons and quizzes, checked and rendered once
+    security.init_app(app)        # CSRF and response headers
+    login.init_app(app)           # sessions, remember-me, sign-in rate limits
+    filters.init_app(app)         # Jinja filters: local dates, plurals, percentages
+    views.init_app(app)           # the blueprints and error pages
+    cli.init_app(app)             # flask commands
     return app
-
-
-def serving(app: Flask) -> bool:
-    """True when the app is about to serve requests (gunicorn, `flask run`),
-    False under other `flask` commands, which must work on a broken tree."""
-    ctx = click.get_current_context(silent=True)
-    return ctx is None or ctx.command.name == "run"
 
 
 def _secret_key(app: Flask) -> None:

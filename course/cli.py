@@ -5,7 +5,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .content import load_catalog
+from course.content import load_catalog
 
 content_cli = AppGroup("content", help="Check the Markdown lessons and quizzes.")
 db_cli = AppGroup("db", help="Create or upgrade the database schema.")
@@ -21,8 +21,8 @@ users_cli = AppGroup("users", help="Create, import, export and erase people.")
 @click.option("--password", default=None, help="omit to send a sign-in link instead")
 def users_create(email, name, role, team, password):
     """Create one person."""
-    from . import people
-    from .db import db
+    from course.learning import people
+    from course.data.db import db
     with db.connection_context():
         try:
             person = people.create_person(email, name, role, team=team, password=password,
@@ -36,8 +36,8 @@ def users_create(email, name, role, team, password):
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 def users_import(csv_file):
     """Import people from a CSV with header email,name,team,role: all rows or none."""
-    from . import people
-    from .db import db
+    from course.learning import people
+    from course.data.db import db
     with open(csv_file, encoding="utf-8-sig", newline="") as fh:
         text = fh.read()
     with db.connection_context():
@@ -52,7 +52,7 @@ def users_import(csv_file):
 
 def _person_or_fail(email):
     """The person with this email (inside an open connection), or a clean CLI error."""
-    from .models import Person
+    from course.data.models import Person
     person = Person.by_email(email)
     if person is None:
         raise click.ClickException(f"nobody has the email {email}")
@@ -63,8 +63,8 @@ def _person_or_fail(email):
 @click.argument("email")
 def users_link(email):
     """Print a one-time link with which the person sets a password."""
-    from . import people
-    from .db import db
+    from course.learning import people
+    from course.data.db import db
     with db.connection_context():
         person = _person_or_fail(email)
         token = people.create_link(person, "reset" if person.password_hash else "invite",
@@ -77,8 +77,8 @@ def users_link(email):
 def users_export(email):
     """Print everything stored about one person as JSON."""
     import json
-    from . import people
-    from .db import db
+    from course.learning import people
+    from course.data.db import db
     with db.connection_context():
         person = _person_or_fail(email)
         click.echo(json.dumps(people.export_person_data(person), indent=2, ensure_ascii=False))
@@ -89,8 +89,8 @@ def users_export(email):
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 def users_erase(email, yes):
     """Remove one person and everything recorded about them."""
-    from . import people
-    from .db import db
+    from course.learning import people
+    from course.data.db import db
     with db.connection_context():
         person = _person_or_fail(email)
         if not yes:
@@ -119,7 +119,7 @@ def content_check():
 @db_cli.command("upgrade")
 def db_upgrade():
     """Apply every pending migration (creates the schema on a new database)."""
-    from . import db
+    from course.data import db
     applied = db.upgrade()
     if applied:
         for name in applied:
@@ -131,7 +131,7 @@ def db_upgrade():
 @db_cli.command("status")
 def db_status():
     """List migrations and whether each is applied."""
-    from . import db
+    from course.data import db
     for migration in db.migration_status():
         state = "applied" if migration.applied else "pending"
         click.echo(f"{migration.name}: {state}")
@@ -140,9 +140,9 @@ def db_status():
 @demo_cli.command("seed")
 def demo_seed():
     """Create demo people of every role in two teams (safe to run again)."""
-    from . import demo
-    from .db import db
-    from .content_app import catalog
+    from course.devtools import demo
+    from course.data.db import db
+    from course.web.content_store import catalog
     with db.connection_context():
         rows = demo.seed(with_progress=True, catalog=catalog())
     click.echo("Demo people (password for all: %s):" % demo.DEMO_PASSWORD)
@@ -158,9 +158,9 @@ def demo_scale(learners, teams, seed):
     """Fill the database with synthetic learners, teams, progress and attempts."""
     import time
 
-    from . import scale
-    from .content_app import catalog
-    from .db import db
+    from course.devtools import scale
+    from course.web.content_store import catalog
+    from course.data.db import db
     started = time.perf_counter()
     with db.connection_context():
         counts = scale.scale(catalog(), learners, teams, seed=seed)

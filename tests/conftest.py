@@ -15,7 +15,7 @@ def cheap_demo_hashes(monkeypatch):
     """Demo people get a hash that is quick to check (sign-ins in tests stay fast);
     the app's own hashing of real passwords is untouched."""
     from werkzeug.security import generate_password_hash
-    monkeypatch.setattr("course.demo.generate_password_hash",
+    monkeypatch.setattr("course.devtools.demo.generate_password_hash",
                         lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
 
 

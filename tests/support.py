@@ -6,7 +6,7 @@ import shutil
 import textwrap
 
 from course import create_app
-from course import db as course_db
+from course.data import db as course_db
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -117,8 +117,8 @@ _CSRF = _re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def seed_people(app):
-    from course import demo
-    from course.db import db
+    from course.devtools import demo
+    from course.data.db import db
     with app.app_context(), db.connection_context():
         demo.seed(with_progress=False)
 
@@ -151,14 +151,14 @@ def post(client, url: str, data: dict | None = None, token_from: str = "/", **kw
 # --- reading rows back ----------------------------------------------------------
 
 def person(email):
-    from course.db import db
-    from course.models import Person
+    from course.data.db import db
+    from course.data.models import Person
     with db.connection_context():
         return Person.by_email(email)
 
 
 def count(model, *where):
-    from course.db import db
+    from course.data.db import db
     with db.connection_context():
         query = model.select()
         if where:
@@ -167,8 +167,8 @@ def count(model, *where):
 
 
 def membership(email, team_name):
-    from course.db import db
-    from course.models import Membership, Person, Team
+    from course.data.db import db
+    from course.data.models import Membership, Person, Team
     with db.connection_context():
         return (Membership.select().join(Person).switch(Membership).join(Team)
                 .where((Person.email == email) & (Team.name == team_name)).first())

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from course.db import db
-from course.models import LoginToken, Membership, Person, Progress, Team
+from course.data.db import db
+from course.data.models import LoginToken, Membership, Person, Progress, Team
 from support import LESSON, count, membership, person, post
 
 _PERSON_LINK = re.compile(r'<a href="/admin/people/(\d+)">([^<]*)</a>')

@@ -21,9 +21,9 @@ from html.parser import HTMLParser
 import pytest
 from werkzeug.security import generate_password_hash
 
-from course.attempts import FormToken, grade, record_attempt
-from course.db import db
-from course.models import Person, Progress, utcnow
+from course.learning.attempts import FormToken, grade, record_attempt
+from course.data.db import db
+from course.data.models import Person, Progress, utcnow
 
 from support import LESSON, make_app, recorded_sql, seed_people, sign_in
 

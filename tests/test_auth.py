@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from course.db import db
-from course.models import LoginToken, Person, utcnow
+from course.data.db import db
+from course.data.models import LoginToken, Person, utcnow
 from support import DEMO_PASSWORD, LESSON, ROLE_EMAILS, csrf_token, make_app, post, seed_people, sign_in
 
 LEARNER = ROLE_EMAILS["learner"]
@@ -372,7 +372,7 @@ def _new_role_via_admin(app):
 
 
 def _new_password_via_people(app):
-    from course import people
+    from course.learning import people
     with app.app_context(), db.connection_context():
         people.set_password(Person.by_email(LEARNER), NEW_PASSWORD, 10)
 
@@ -387,7 +387,7 @@ def _new_password_on_another_device(app):
 
 
 def _new_password_via_link(app):
-    from course import people
+    from course.learning import people
     with app.app_context(), db.connection_context():
         token = people.create_link(Person.by_email(LEARNER), "reset", 1)
     stranger = app.test_client()

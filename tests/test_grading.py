@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.attempts import best_answers
+from course.learning.attempts import best_answers
 from course.content.loader import load_tags
 from course.content.quizzes import parse_quiz
 from course.content.quiztypes import QUIZ_TYPES, GradeError, Incomplete

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from course.db import db
-from course.models import Answer, Attempt, Membership, Person, Progress, Team
+from course.data.db import db
+from course.data.models import Answer, Attempt, Membership, Person, Progress, Team
 from support import DEMO_PASSWORD, ROLE_EMAILS, count, membership, person, sign_in
 
 DEMO_EMAILS = ["admin@example.com", "trainer@example.com", "manager@example.com", "learner@example.com",

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from course.db import db
-from course.models import Answer, Attempt, Person, Progress, ReviewCard, Team
+from course.data.db import db
+from course.data.models import Answer, Attempt, Person, Progress, ReviewCard, Team
 
 from support import LESSON, ROLE_EMAILS, make_app, seed_people, sign_in
 from test_analysis import (BEST_PATH, CONVERSATION, COURSE, PLAIN, ROUGH_PATH, TREE_QUIZ, VAGUE_PATH, _path,

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from course import attempts
-from course.db import db
-from course.models import Person, Progress
+from course.learning import attempts
+from course.data.db import db
+from course.data.models import Person, Progress
 from support import LESSON, QUIZ, ROLE_EMAILS, make_app, post, seed_people, sign_in
 
 COURSE = "coaching-at-every-level"

@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from course.attempts import best_answers
-from course.db import db
-from course.models import Answer, Attempt, Person, Progress
+from course.learning.attempts import best_answers
+from course.data.db import db
+from course.data.models import Answer, Attempt, Person, Progress
 
 from support import LESSON, csrf_from, make_app, post, recorded_sql, seed_people, sign_in
 

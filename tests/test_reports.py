@@ -24,11 +24,12 @@ import pytest
 from markupsafe import escape
 
 from support import LESSON, ROOT, make_app, post, recorded_sql, seed_people, sign_in
-from course import filters as course_filters
-from course import progress, reports
-from course.content_app import catalog
-from course.db import db
-from course.models import Answer, Assignment, Attempt, Membership, Person, Progress, Team, utcnow
+from course.web import filters as course_filters
+from course.learning import progress
+from course.reporting import team_reports as reports
+from course.web.content_store import catalog
+from course.data.db import db
+from course.data.models import Answer, Assignment, Attempt, Membership, Person, Progress, Team, utcnow
 
 COURSE = "coaching-at-every-level"
 
@@ -919,7 +920,7 @@ def quiz_texts(course):
 
 
 def test_managers_never_see_individual_answers(seeded):
-    from course import demo
+    from course.devtools import demo
     with in_db(seeded):
         demo.seed_progress(catalog())
         course = the_course()

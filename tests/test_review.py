@@ -17,10 +17,10 @@ import pytest
 import yaml
 from fsrs import Rating
 
-from course.attempts import best_answers
-from course.db import db
-from course.models import Answer, Attempt, Person, ReviewCard
-from course.review import card_from_json, first_rating, review_rating, schedule
+from course.learning.attempts import best_answers
+from course.data.db import db
+from course.data.models import Answer, Attempt, Person, ReviewCard
+from course.learning.spaced_review import card_from_json, first_rating, review_rating, schedule
 
 from support import LESSON, QUIZ, ROOT, csrf_from, make_app, seed_people, sign_in
 

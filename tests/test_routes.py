@@ -11,9 +11,9 @@ import re
 import pytest
 from flask import url_for
 
-from course import attempts
-from course.db import db
-from course.models import Attempt, Person, Team
+from course.learning import attempts
+from course.data.db import db
+from course.data.models import Attempt, Person, Team
 from support import post
 
 COURSE = "coaching-at-every-level"

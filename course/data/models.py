@@ -12,7 +12,7 @@ from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField,
                     IntegerField, Model, TextField, fn)
 
-from .db import db
+from course.data.db import db
 
 ROLES = ("learner", "trainer", "manager", "admin")
 
@@ -20,7 +20,7 @@ ROLES = ("learner", "trainer", "manager", "admin")
 def utcnow() -> datetime.datetime:
     """Naive UTC: what every DateTimeField stores. Reads the app's clock, which
     tests replace to move to "tomorrow" without sleeping."""
-    from .clock import now
+    from course.time import now
     return now().astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 

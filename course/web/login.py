@@ -13,7 +13,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 
-from .models import Person
+from course.data.models import Person
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from peewee import IntegrityError
 
-from . import progress
-from .content.quiztypes import QUIZ_TYPES, Grade
-from .db import db
-from .models import Answer, Attempt, utcnow
+from course.learning import progress
+from course.content.quiztypes import QUIZ_TYPES, Grade
+from course.data.db import db
+from course.data.models import Answer, Attempt, utcnow
 
 TOKEN_MAX_AGE = 7 * 24 * 3600   # a quiz form stays valid for a week
 
@@ -79,8 +79,8 @@ def grade(quiz, answers: dict[str, str]) -> Grade:
 
 def grade_one(scenario, choice_id: str) -> Grade:
     """A single scenario answered on its own (a review)."""
-    from .content.quiztypes.base import GradedAnswer
-    from .content.quiztypes import GradeError
+    from course.content.quiztypes.base import GradedAnswer
+    from course.content.quiztypes import GradeError
     choice = scenario.choice(choice_id or "")
     if choice is None:
         raise GradeError(f"unknown choice '{choice_id}' for scenario '{scenario.id}'")
@@ -128,7 +128,7 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
             if kind == "quiz":
                 if result.passed:
                     progress.record_pass(person, lesson, result.score)
-                    from .review import schedule_after_pass
+                    from course.learning.spaced_review import schedule_after_pass
                     schedule_after_pass(person, lesson, attempt)
                 else:
                     progress.record_score(person, lesson, result.score)

@@ -1,11 +1,12 @@
-"""The Peewee database: chosen by DATABASE_URL, opened per request, closed in teardown."""
+"""The Peewee database chosen by DATABASE_URL, and its migrations. No Flask here:
+the web layer (course/web/database.py) opens and closes connections per request."""
 from __future__ import annotations
 
 import os
 
-from flask import Flask
 from peewee import DatabaseProxy
 from playhouse.db_url import parse as parse_url
+from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
@@ -42,29 +43,8 @@ def make_database(url: str, instance_path: str):
     raise ValueError(f"DATABASE_URL: unsupported database '{scheme}' (use sqlite:/// or postgresql://)")
 
 
-def init_app(app: Flask) -> None:
-    database = make_database(app.config["DATABASE_URL"], app.instance_path)
-    db.initialize(database)
-    app.extensions["peewee"] = database
-
-    @app.before_request
-    def _open():
-        # Static files and the health check never touch the database.
-        if not db.obj.is_closed():
-            return
-        from flask import request
-        if request.endpoint not in ("static", "main.health"):
-            db.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def _close(exc):
-        if not db.obj.is_closed():
-            db.close()
-
-
 def upgrade() -> list[str]:
     """Apply pending numbered migrations; returns their names."""
-    from playhouse.migrations import Runner
     with db.connection_context():
         applied = Runner(db.obj, MIGRATIONS_DIR).up()
     analyze()
@@ -79,6 +59,5 @@ def analyze() -> None:
 
 
 def migration_status():
-    from playhouse.migrations import Runner
     with db.connection_context():
         return Runner(db.obj, MIGRATIONS_DIR).status()

@@ -9,11 +9,13 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    stream_with_context, url_for)
 from flask_login import current_user
 
-from .. import charts, exports, reports
-from ..content_app import catalog
-from ..filters import localtime_text, site_today
-from ..pagination import paginate
-from ..policy import has_role, manager_required, team_or_404, visible_teams
+from course.reporting import charts
+from course.reporting import exports
+from course.reporting import team_reports as reports
+from course.web.content_store import catalog
+from course.web.filters import localtime_text, site_today
+from course.web.pagination import paginate
+from course.web.policy import has_role, manager_required, team_or_404, visible_teams
 
 bp = Blueprint("manager", __name__, url_prefix="/manage")
 

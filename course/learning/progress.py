@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Optional
 
-from .models import Progress, fn, utcnow
+from course.data.models import Progress, fn, utcnow
 
 STATES = ("not started", "opened", "completed", "passed")
 STATE_LABELS = {"not started": "Not started", "opened": "Opened", "completed": "Completed", "passed": "Passed"}

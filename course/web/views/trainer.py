@@ -1,9 +1,10 @@
 from flask import Blueprint, Response, abort, current_app, render_template, stream_with_context
 
-from .. import analysis, exports
-from ..content_app import catalog
-from ..filters import site_today
-from ..policy import trainer_required
+from course.reporting import item_analysis as analysis
+from course.reporting import exports
+from course.web.content_store import catalog
+from course.web.filters import site_today
+from course.web.policy import trainer_required
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 

@@ -3,7 +3,15 @@ from flask import Flask, render_template
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, auth, learn, main, manager, quiz, review, trainer
+    from course.web.views import account
+    from course.web.views import admin
+    from course.web.views import auth
+    from course.web.views import learn
+    from course.web.views import main
+    from course.web.views import manager
+    from course.web.views import quiz
+    from course.web.views import review
+    from course.web.views import trainer
     for module in (main, auth, account, learn, quiz, review, trainer, manager, admin):
         app.register_blueprint(module.bp)
 

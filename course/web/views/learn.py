@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import progress
-from ..content_app import catalog
+from course.learning import progress
+from course.web.content_store import catalog
 
 bp = Blueprint("learn", __name__, url_prefix="/courses")
 

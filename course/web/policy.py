@@ -10,7 +10,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .models import Membership, Team
+from course.data.models import Membership, Team
 
 TRAINER_ROLES = ("trainer", "admin")
 MANAGER_ROLES = ("manager", "admin")

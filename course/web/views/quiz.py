@@ -2,9 +2,10 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import attempts, progress
-from ..content.quiztypes import QUIZ_TYPES, GradeError, Incomplete
-from .learn import published_lesson_or_404
+from course.learning import attempts
+from course.learning import progress
+from course.content.quiztypes import QUIZ_TYPES, GradeError, Incomplete
+from course.web.views.learn import published_lesson_or_404
 
 bp = Blueprint("quiz", __name__, url_prefix="/courses")
 

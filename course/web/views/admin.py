@@ -1,10 +1,10 @@
 """Admins: people and teams — list, search, create, edit, deactivate, links."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from .. import people
-from ..models import ROLES, Person, Team
-from ..pagination import paginate
-from ..policy import admin_required
+from course.learning import people
+from course.data.models import ROLES, Person, Team
+from course.web.pagination import paginate
+from course.web.policy import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

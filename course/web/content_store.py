@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
 
-from .content import Catalog, ContentError, ContentStore
+from course.content import Catalog, ContentError, ContentStore
+from course.web.serving import serving
 
 
 def init_app(app: Flask) -> None:
-    from . import serving
     store = ContentStore(app.config["CONTENT_DIR"],
                          reload=app.config["CONTENT_RELOAD"] or app.debug,
                          default_pass_score=app.config["DEFAULT_PASS_SCORE"])

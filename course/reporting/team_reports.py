@@ -13,9 +13,9 @@ from typing import Optional
 
 from peewee import Case, fn
 
-from .filters import site_today
-from .models import Assignment, Membership, Person, Progress, Team
-from .progress import STATES as LESSON_STATES, CourseProgress, build_course_progress
+from course.web.filters import site_today
+from course.data.models import Assignment, Membership, Person, Progress, Team
+from course.learning.progress import STATES as LESSON_STATES, CourseProgress, build_course_progress
 
 STATUSES = {"finished": "Finished", "in-progress": "In progress", "not-started": "Not started",
             "overdue": "Overdue"}
@@ -179,7 +179,7 @@ def team_report(team, course, filters: Filters = Filters(), today: datetime.date
 
 def weekly_finishes(rows, today: datetime.date, weeks: int = 12):
     """Lessons finished per week (Monday to Sunday, site time zone) over the last `weeks` weeks."""
-    from .filters import to_local
+    from course.web.filters import to_local
     start = today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
     counts = [0] * weeks
     for row in rows:

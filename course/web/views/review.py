@@ -4,11 +4,14 @@ import datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import attempts, charts, practice, review
-from ..content.quiztypes import GradeError
-from ..content_app import catalog
-from ..filters import site_today, site_zone
-from ..models import ReviewCard
+from course.learning import attempts
+from course.reporting import charts
+from course.learning import practice
+from course.learning import spaced_review as review
+from course.content.quiztypes import GradeError
+from course.web.content_store import catalog
+from course.web.filters import site_today, site_zone
+from course.data.models import ReviewCard
 
 bp = Blueprint("review", __name__)
 
@@ -52,7 +55,7 @@ def queue():
                     .order_by(ReviewCard.due).first())
         next_day = None
         if upcoming is not None:
-            from ..filters import to_local
+            from course.web.filters import to_local
             next_day = max(to_local(upcoming.due).date(), site_today() + datetime.timedelta(days=1))
         return render_template("review/empty.html", next_day=next_day, done_today=done, limit=daily_limit())
     item = items[0]

@@ -14,8 +14,8 @@ from typing import Optional
 
 from peewee import Case, fn
 
-from .content.quiztypes import QUIZ_TYPES
-from .models import Answer, Attempt, Progress
+from course.content.quiztypes import QUIZ_TYPES
+from course.data.models import Answer, Attempt, Progress
 
 HARD_BELOW = 0.4     # first-try share of the best choice under this: most learners miss it
 EASY_FROM = 0.95     # ... at or over this: everyone gets it right

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import db
-from .models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, Team, utcnow
+from course.data.db import db
+from course.data.models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, Team, utcnow
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 # Column sizes (models.py): longer values are refused with a message, never truncated.
@@ -304,7 +304,7 @@ def _iso(value):
 
 def export_person_data(person: Person) -> dict:
     """Everything stored about one person, as plain JSON-ready data."""
-    from . import attempts
+    from course.learning import attempts
     return {
         "person": {"email": person.email, "name": person.name, "role": person.role,
                    "active": person.active, "created_at": _iso(person.created_at),

@@ -27,7 +27,7 @@ def localtime_text(value) -> str:
 
 def site_today() -> datetime.date:
     """Today's date in the site's time zone (due dates and streaks use it)."""
-    from .clock import now
+    from course.time import now
     return now().astimezone(site_zone()).date()
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from .filters import to_local
-from .models import Answer, Attempt
+from course.web.filters import to_local
+from course.data.models import Answer, Attempt
 
 
 def practice_days(person, since: datetime.datetime) -> set[datetime.date]:

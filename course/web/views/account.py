@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
-from .. import people
+from course.learning import people
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -34,9 +34,9 @@ def password():
 @bp.get("/attempts")
 @login_required
 def attempts():
-    from .. import progress
-    from ..content_app import catalog
-    from ..models import Attempt
+    from course.learning import progress
+    from course.web.content_store import catalog
+    from course.data.models import Attempt
     cat = catalog()
     rows = []
     for attempt in Attempt.for_person(current_user).where(Attempt.kind == "quiz").limit(200):

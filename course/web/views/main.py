@@ -3,9 +3,11 @@ import datetime
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import practice, progress, reports
-from ..content_app import catalog
-from ..filters import site_today
+from course.learning import practice
+from course.learning import progress
+from course.reporting import team_reports as reports
+from course.web.content_store import catalog
+from course.web.filters import site_today
 
 bp = Blueprint("main", __name__)
 
@@ -17,7 +19,7 @@ def home():
     courses = progress.courses_progress(current_user, catalog().courses)
     in_progress = next((c for c in courses if c.started and not c.finished), None)
     due = reports.learner_due_dates(current_user, catalog(), courses)
-    from .review import due_today, today_start_utc
+    from course.web.views.review import due_today, today_start_utc
     reviews_due = due_today(current_user)
     since = today_start_utc() - datetime.timedelta(days=400)
     streak = practice.current_streak(practice.practice_days(current_user, since), site_today())

@@ -11,10 +11,10 @@ import secrets
 
 from peewee import PostgresqlDatabase, fn
 
-from .attempts import grade
-from .content.quiztypes import QUIZ_TYPES
-from .db import db
-from .models import Answer, Attempt, Membership, Person, Progress, Team, utcnow
+from course.learning.attempts import grade
+from course.content.quiztypes import QUIZ_TYPES
+from course.data.db import db
+from course.data.models import Answer, Attempt, Membership, Person, Progress, Team, utcnow
 
 CHUNK = 500
 

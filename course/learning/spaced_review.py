@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from fsrs import Card, Rating, Scheduler
 
-from .content.quiztypes import QUIZ_TYPES
-from .models import Answer, Attempt, ReviewCard, utcnow
+from course.content.quiztypes import QUIZ_TYPES
+from course.data.models import Answer, Attempt, ReviewCard, utcnow
 
 # Whole days only: microlearning reviews happen across days, not minutes.
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False,

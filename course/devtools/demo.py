@@ -7,9 +7,11 @@ import secrets
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
-from . import attempts, clock, progress
-from .db import db
-from .models import Membership, Person, Progress, Team, utcnow
+from course.learning import attempts
+from course import time as clock
+from course.learning import progress
+from course.data.db import db
+from course.data.models import Membership, Person, Progress, Team, utcnow
 
 DEMO_PASSWORD = "coaching-demo"
 

@@ -3,8 +3,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user, login_user, logout_user
 
-from .. import people
-from ..auth import failed_sign_in, limiter, safe_next, submitted_email
+from course.learning import people
+from course.web.login import failed_sign_in, limiter, safe_next, submitted_email
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -1,0 +1,1 @@
+"""The web layer: requests in, services called, templates out."""
