@@ -5,7 +5,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check install install-dev bench clean
+.PHONY: run test lint check install install-dev bench clean
 
 ## make run: set up .venv, prepare the SQLite database with demo people, serve on http://127.0.0.1:5000
 run: $(VENV)/.runtime
@@ -13,9 +13,14 @@ run: $(VENV)/.runtime
 	$(FLASK) demo seed
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
-## make test: the same .venv plus test dependencies, then the whole suite
+## make test: the same .venv plus test dependencies, the layer contracts, then the whole suite
 test: $(VENV)/.dev
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make lint: only the layer contracts (.importlinter)
+lint: $(VENV)/.dev
+	$(BIN)/lint-imports
 
 ## make check: validate lessons and quizzes
 check: $(VENV)/.runtime

@@ -276,7 +276,7 @@ whole request's peak memory grows with the number of rows (compare the 100-row a
 Where the 10,000-row export's time goes: building the report, not writing the CSV (see the "of which"
 row). A cProfile of `reports.team_report` for the 10,000-person team (SQLite, run separately on
 2026-11-23) put about half of it in turning ~47,600 progress rows into Peewee `Progress` instances
-(parsing their datetimes), about a third in `progress.build_course_progress` (10 lessons x 10,000
+(parsing their datetimes), about a third in `lesson_states.build_course_progress` (10 lessons x 10,000
 people), and about 0.25 s in `weekly_finishes`, a chart figure the CSV does not use. Reading the
 progress rows as tuples, skipping the chart figures for the export, and building and writing the rows
 one person at a time (the members and progress queries ordered by person; possible for the default

@@ -1,11 +1,20 @@
 """`flask --app app ...` commands: content check, db upgrade, users, demo."""
 from __future__ import annotations
 
+import json
+import time
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from course.content import load_catalog
+from course.data import db as migrations
+from course.data.db import db
+from course.data.models import Person
+from course.devtools import demo, scale
+from course.learning import people
+from course.web.content_store import catalog
 
 content_cli = AppGroup("content", help="Check the Markdown lessons and quizzes.")
 db_cli = AppGroup("db", help="Create or upgrade the database schema.")
@@ -21,8 +30,6 @@ users_cli = AppGroup("users", help="Create, import, export and erase people.")
 @click.option("--password", default=None, help="omit to send a sign-in link instead")
 def users_create(email, name, role, team, password):
     """Create one person."""
-    from course.learning import people
-    from course.data.db import db
     with db.connection_context():
         try:
             person = people.create_person(email, name, role, team=team, password=password,
@@ -36,8 +43,6 @@ def users_create(email, name, role, team, password):
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 def users_import(csv_file):
     """Import people from a CSV with header email,name,team,role: all rows or none."""
-    from course.learning import people
-    from course.data.db import db
     with open(csv_file, encoding="utf-8-sig", newline="") as fh:
         text = fh.read()
     with db.connection_context():
@@ -52,7 +57,6 @@ def users_import(csv_file):
 
 def _person_or_fail(email):
     """The person with this email (inside an open connection), or a clean CLI error."""
-    from course.data.models import Person
     person = Person.by_email(email)
     if person is None:
         raise click.ClickException(f"nobody has the email {email}")
@@ -63,8 +67,6 @@ def _person_or_fail(email):
 @click.argument("email")
 def users_link(email):
     """Print a one-time link with which the person sets a password."""
-    from course.learning import people
-    from course.data.db import db
     with db.connection_context():
         person = _person_or_fail(email)
         token = people.create_link(person, "reset" if person.password_hash else "invite",
@@ -76,9 +78,6 @@ def users_link(email):
 @click.argument("email")
 def users_export(email):
     """Print everything stored about one person as JSON."""
-    import json
-    from course.learning import people
-    from course.data.db import db
     with db.connection_context():
         person = _person_or_fail(email)
         click.echo(json.dumps(people.export_person_data(person), indent=2, ensure_ascii=False))
@@ -89,8 +88,6 @@ def users_export(email):
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 def users_erase(email, yes):
     """Remove one person and everything recorded about them."""
-    from course.learning import people
-    from course.data.db import db
     with db.connection_context():
         person = _person_or_fail(email)
         if not yes:
@@ -119,8 +116,7 @@ def content_check():
 @db_cli.command("upgrade")
 def db_upgrade():
     """Apply every pending migration (creates the schema on a new database)."""
-    from course.data import db
-    applied = db.upgrade()
+    applied = migrations.upgrade()
     if applied:
         for name in applied:
             click.echo(f"applied {name}")
@@ -131,8 +127,7 @@ def db_upgrade():
 @db_cli.command("status")
 def db_status():
     """List migrations and whether each is applied."""
-    from course.data import db
-    for migration in db.migration_status():
+    for migration in migrations.migration_status():
         state = "applied" if migration.applied else "pending"
         click.echo(f"{migration.name}: {state}")
 
@@ -140,9 +135,6 @@ def db_status():
 @demo_cli.command("seed")
 def demo_seed():
     """Create demo people of every role in two teams (safe to run again)."""
-    from course.devtools import demo
-    from course.data.db import db
-    from course.web.content_store import catalog
     with db.connection_context():
         rows = demo.seed(with_progress=True, catalog=catalog())
     click.echo("Demo people (password for all: %s):" % demo.DEMO_PASSWORD)
@@ -156,11 +148,6 @@ def demo_seed():
 @click.option("--seed", default=7, show_default=True, help="random seed (same seed, same data)")
 def demo_scale(learners, teams, seed):
     """Fill the database with synthetic learners, teams, progress and attempts."""
-    import time
-
-    from course.devtools import scale
-    from course.web.content_store import catalog
-    from course.data.db import db
     started = time.perf_counter()
     with db.connection_context():
         counts = scale.scale(catalog(), learners, teams, seed=seed)

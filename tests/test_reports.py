@@ -24,7 +24,7 @@ import pytest
 from markupsafe import escape
 
 from support import LESSON, ROOT, make_app, post, recorded_sql, seed_people, sign_in
-from course.web import filters as course_filters
+from course import time as course_time
 from course.learning import progress
 from course.reporting import team_reports as reports
 from course.web.content_store import catalog
@@ -516,7 +516,7 @@ def test_unknown_course_is_404_and_writes_nothing(manager_client, rich):
 def test_dashboard_flags_people_not_finished_by_a_past_due_date(manager_client, rich):
     tid = team_id(rich, "Warehouse North")
     with rich.app_context():
-        past = course_filters.site_today() - datetime.timedelta(days=3)
+        past = course_time.site_today() - datetime.timedelta(days=3)
     post(manager_client, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": past.isoformat()})
     page = get_dashboard(manager_client, tid)
     status = {p["name"]: p["status"] for p in page.people}
@@ -528,7 +528,7 @@ def test_dashboard_flags_people_not_finished_by_a_past_due_date(manager_client, 
         "Bob Opened", "Cleo Zero", "Kwame Mensah", "Lena Learner", "Mei Chen"]
     # Due today is not overdue yet.
     with rich.app_context():
-        today = course_filters.site_today()
+        today = course_time.site_today()
     post(manager_client, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": today.isoformat()})
     assert get_dashboard(manager_client, tid).totals["Overdue"] == "0"
 
@@ -538,7 +538,7 @@ def test_learners_see_their_own_due_dates_on_the_home_page(rich):
     tid = team_id(rich, "Warehouse North")
     set_states(rich, "kwame@example.com", passed(10))
     with rich.app_context():
-        past = course_filters.site_today() - datetime.timedelta(days=1)
+        past = course_time.site_today() - datetime.timedelta(days=1)
     post(manager, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": past.isoformat()})
 
     lena = client_for(rich, "learner@example.com").get("/").get_data(as_text=True)
@@ -582,7 +582,7 @@ def test_overdue_follows_the_sites_date_not_utc(database_url):
     for zone, zone_app in apps.items():
         with zone_app.app_context():
             before = datetime.datetime.now(ZoneInfo(zone)).date()
-            site[zone] = course_filters.site_today()
+            site[zone] = course_time.site_today()
             after = datetime.datetime.now(ZoneInfo(zone)).date()
         assert site[zone] in (before, after)
     utc_today = datetime.datetime.now(datetime.timezone.utc).date()
@@ -616,7 +616,7 @@ def test_overdue_on_pages_uses_the_site_time_zone(database_url, zone, overdue):
     app = make_app(database_url, ROOT, TIMEZONE=zone, CLOCK=_noon_utc)
     seed_people(app)
     with app.app_context():
-        assert course_filters.site_today() == (datetime.date(2026, 11, 24) if overdue else datetime.date(2026, 11, 23))
+        assert course_time.site_today() == (datetime.date(2026, 11, 24) if overdue else datetime.date(2026, 11, 23))
     set_states(app, "kwame@example.com", passed(3, "opened"))
     manager = client_for(app, "manager@example.com")
     tid = team_id(app, "Warehouse North")
@@ -699,7 +699,7 @@ def test_csv_equals_the_dashboard(manager_client, rich, args):
     with in_db(rich):
         course = the_course()
         lessons = course.visible_lessons()
-        report = reports.team_report(Team.get_by_id(tid), course, reports.Filters(**args))
+        report = reports.team_report(Team.get_by_id(tid), course, reports.ReportFilters(**args))
     assert header[:7] == ["Name", "Email", "Status", "Completion %", "Lessons finished", "Lessons", "Last activity"]
     assert len(header) == 7 + 2 * len(lessons)
     assert_csv_equals_dashboard(first, people, header, rows, lessons)
@@ -718,7 +718,7 @@ def test_csv_equals_the_dashboard(manager_client, rich, args):
 def test_csv_equals_the_dashboard_with_overdue_people(manager_client, rich, args):
     tid = team_id(rich, "Warehouse North")
     with rich.app_context():
-        past = course_filters.site_today() - datetime.timedelta(days=7)
+        past = course_time.site_today() - datetime.timedelta(days=7)
     post(manager_client, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": past.isoformat()})
     first, people = all_pages(manager_client, tid, **args)
     header, rows, _ = get_csv(manager_client, tid, **args)
@@ -1074,7 +1074,7 @@ def test_summary_figures_equal_each_teams_dashboard(admin_client, rich):
     with in_db(rich):
         Person.update(active=False).where(Person.email == "gone@example.net").execute()
     with rich.app_context():
-        today = course_filters.site_today()
+        today = course_time.site_today()
     for team, due in (("Warehouse North", today - datetime.timedelta(days=2)),
                       ("Clinic Support", today + datetime.timedelta(days=9))):
         post(admin_client, f"/manage/teams/{team_id(rich, team)}/assignment",

@@ -913,7 +913,7 @@ def tree_site(tree, database_url):
     app.extensions["peewee"].close_all()
 
 
-def test_a_reworded_scenario_is_rebased_on_the_next_review_visit(tree_site):
+def test_a_reworded_scenario_is_due_at_once_and_rebased_when_answered(tree_site):
     app, client, clock, tree = tree_site
     before = cards_of(LEARNER)
     old_hash = before[("first", "quiet-standup")].scenario_hash
@@ -926,18 +926,20 @@ def test_a_reworded_scenario_is_rebased_on_the_next_review_visit(tree_site):
     assert scenario_id == "quiet-standup"
     assert "Nobody says a word at the morning stand-up." in text_of(html)
     new = lesson_of(app, "first", "demo").quiz.scenario("quiet-standup")
-    card = cards_of(LEARNER)[("first", "quiet-standup")]
-    assert card.scenario_hash == new.content_hash != old_hash
-    assert card.due == clock.naive() and card.retired_at is None and card.id == before[("first", "quiet-standup")].id
-    untouched = cards_of(LEARNER)[("first", "demo-ran-long")]
-    assert (untouched.due, untouched.scenario_hash) == (before[("first", "demo-ran-long")].due,
-                                                        before[("first", "demo-ran-long")].scenario_hash)
     assert due_on_home(client) == 1
+    # Showing the pages wrote nothing: the cards are as they were.
+    assert card_rows() == [(c.id, c.due, c.reviews, c.card, c.scenario_hash, c.retired_at)
+                           for c in sorted(before.values(), key=lambda c: c.id)]
 
     response = answer_review(client, fields, scenario_id, new.best_choice.id)
     assert response.status_code == 303
     assert client.get(response.headers["Location"]).status_code == 200
     card = cards_of(LEARNER)[("first", "quiet-standup")]
+    assert card.scenario_hash == new.content_hash != old_hash
+    assert card.retired_at is None and card.id == before[("first", "quiet-standup")].id
+    untouched = cards_of(LEARNER)[("first", "demo-ran-long")]
+    assert (untouched.due, untouched.scenario_hash) == (before[("first", "demo-ran-long")].due,
+                                                        before[("first", "demo-ran-long")].scenario_hash)
     assert card.due > clock.naive() and card.reviews == 1
     (attempt,) = review_attempts(LEARNER)
     assert answers_of(attempt.id)[0][1] == "quiet-standup"
@@ -953,10 +955,9 @@ def test_a_removed_scenario_retires_its_card(tree_site):
 
     assert is_empty_review_page(client)[0]
     cards = cards_of(LEARNER)
-    assert cards[("first", "demo-ran-long")].retired_at == clock.naive()
-    assert cards[("first", "quiet-standup")].retired_at is None
+    assert all(c.retired_at is None for c in cards.values())     # a page view writes nothing
 
-    # On the due day only the remaining scenario is served; the retired one never is.
+    # On the due day only the remaining scenario is served; the removed one never is.
     clock.now = aware(cards[("first", "quiet-standup")].due)
     assert due_on_home(client) == 1
     html, fields, scenario_id = open_review(client)
@@ -964,6 +965,10 @@ def test_a_removed_scenario_retires_its_card(tree_site):
     choice = lesson_of(app, "first", "demo").quiz.scenario("quiet-standup").best_choice.id
     assert answer_review(client, fields, scenario_id, choice).status_code == 303
     assert is_empty_review_page(client)[0]
+    # The answer brought the cards in step: the removed scenario's card is retired.
+    cards = cards_of(LEARNER)
+    assert cards[("first", "demo-ran-long")].retired_at == clock.naive()
+    assert cards[("first", "quiet-standup")].retired_at is None
     assert cards_of(LEARNER)[("first", "demo-ran-long")].reviews == 0
     assert client.get("/").status_code == 200 and client.get("/habits").status_code == 200
 
@@ -974,9 +979,10 @@ def test_a_deleted_lesson_retires_its_cards(tree_site):
     tree.remove("quizzes/demo/first.md")        # a quiz without its lesson is a content error
     clock.now = T0 + datetime.timedelta(hours=3)
 
+    before = card_rows()
     response = client.get("/review")
     assert response.status_code == 200 and "Nothing is due for review right now." in text_of(response)
-    assert all(c.retired_at == clock.naive() for c in cards_of(LEARNER).values())
+    assert card_rows() == before      # nothing is served and nothing is written
     clock.now = T0 + 30 * DAY
     assert client.get("/review").status_code == 200 and is_empty_review_page(client)[0]
     assert due_on_home(client) == 0
@@ -1032,12 +1038,12 @@ def test_a_renamed_lesson_keeps_its_cards(tree_site):
     assert not app.extensions["content"].catalog.problems
     clock.now = aware(max(c.due for c in before.values()))
     assert due_on_home(client) == 2
-    after = cards_of(LEARNER)
-    assert {k[1]: (c.id, c.due, c.retired_at) for k, c in after.items()} == \
-        {k[1]: (c.id, c.due, None) for k, c in before.items()}
-    assert {k[0] for k in after} == {"renamed"}
     _, response = review_once(client, app, course="demo")
     assert review_attempts(LEARNER)[0].lesson_slug == "renamed"
+    after = cards_of(LEARNER)
+    assert {k[1]: (c.id, c.retired_at) for k, c in after.items()} == \
+        {k[1]: (c.id, None) for k, c in before.items()}
+    assert {k[0] for k in after} == {"renamed"}
     assert client.get(response.headers["Location"]).status_code == 200
 
 

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import datetime
 
-from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField,
                     IntegerField, Model, TextField, fn)
 
 from course.data.db import db
+from course.time import utcnow  # the injectable clock; every DateTimeField default
 
 ROLES = ("learner", "trainer", "manager", "admin")
-
-
-def utcnow() -> datetime.datetime:
-    """Naive UTC: what every DateTimeField stores. Reads the app's clock, which
-    tests replace to move to "tomorrow" without sleeping."""
-    from course.time import now
-    return now().astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
 class BaseModel(Model):
@@ -46,12 +39,23 @@ class Team(BaseModel):
             query = query.where(cls.name.contains(text))
         return query.order_by(cls.name)
 
+    @classmethod
+    def visible_to(cls, person, every_team: bool, name_contains: str = ""):
+        """Teams whose reports `person` may see: every team, or those they manage."""
+        query = cls.select()
+        if not every_team:
+            query = query.join(Membership).where((Membership.person == person)
+                                                 & (Membership.is_manager == True))  # noqa: E712
+        if name_contains:
+            query = query.where(cls.name.contains(name_contains))
+        return query.order_by(cls.name)
+
     def members(self):
         return (Person.select(Person, Membership.is_manager).join(Membership)
                 .where(Membership.team == self).order_by(Membership.is_manager.desc(), Person.name))
 
 
-class Person(UserMixin, BaseModel):
+class Person(BaseModel):
     email = CharField(max_length=254, unique=True)      # stored lowercased
     name = CharField(max_length=200)
     role = CharField(max_length=16, default="learner")
@@ -69,13 +73,15 @@ class Person(UserMixin, BaseModel):
 
     @classmethod
     def by_id(cls, person_id: int):
-        """Loaded on every signed-in request: hand-written SQL skips the query builder."""
-        table = cls._meta.table_name
-        rows = list(cls.raw(f'SELECT * FROM "{table}" WHERE "id" = {db.obj.param}', person_id))
-        return rows[0] if rows else None
+        """Loaded on every signed-in request."""
+        return cls.get_or_none(cls.id == person_id)
 
-    # flask-login: the session holds "id:version", so bumping session_version
+    # What flask-login asks of a user object, written out so the data layer
+    # needs no Flask. The session holds "id:version", so bumping session_version
     # ends every session and remember-me cookie issued before the change.
+    is_authenticated = True
+    is_anonymous = False
+
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
@@ -143,10 +149,7 @@ class Progress(BaseModel):
 
     @classmethod
     def for_person_in_course(cls, person, course_slug: str) -> list:
-        """Read on every lesson page: hand-written SQL skips the query builder."""
-        param = db.obj.param
-        return list(cls.raw(f'SELECT * FROM "progress" WHERE "person_id" = {param} AND "course_slug" = {param}',
-                            getattr(person, "id", person), course_slug))
+        return list(cls.select().where((cls.person == person) & (cls.course_slug == course_slug)))
 
 
 class LoginToken(BaseModel):
@@ -235,6 +238,21 @@ class ReviewCard(BaseModel):
     class Meta:
         indexes = ((("person", "course_slug", "lesson_slug", "scenario_id"), True),
                    (("person", "due"), False))
+
+    @classmethod
+    def active_for(cls, person):
+        """The person's cards still on a schedule, soonest first."""
+        return (cls.select().where((cls.person == person) & cls.retired_at.is_null())
+                .order_by(cls.due, cls.id))
+
+    @classmethod
+    def owned(cls, person, card_id):
+        return cls.get_or_none((cls.id == card_id) & (cls.person == person))
+
+    @classmethod
+    def for_scenario(cls, person, course_slug, lesson_slug, scenario_id):
+        return cls.get_or_none((cls.person == person) & (cls.course_slug == course_slug)
+                               & (cls.lesson_slug == lesson_slug) & (cls.scenario_id == scenario_id))
 
 
 ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, Attempt, Answer, Assignment, ReviewCard]

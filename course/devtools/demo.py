@@ -4,14 +4,12 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from flask import current_app
 from werkzeug.security import generate_password_hash
 
-from course.learning import attempts
-from course import time as clock
-from course.learning import progress
+from course import time
 from course.data.db import db
-from course.data.models import Membership, Person, Progress, Team, utcnow
+from course.data.models import Membership, Person, Progress, Team
+from course.learning import attempts, progress
 
 DEMO_PASSWORD = "coaching-demo"
 
@@ -43,11 +41,9 @@ def seed_progress(catalog) -> None:
 
     History is written through the normal code paths on a clock set in the
     past, one lesson every two days, so reviews fall due and charts have weeks."""
-    real_now = clock.now()
-    saved_clock = current_app.config.get("CLOCK")
+    real_now = time.now()
     fake = {"now": real_now}
-    current_app.config["CLOCK"] = lambda: fake["now"]
-    try:
+    with time.frozen_at(lambda: fake["now"]):
         for email, finished in DEMO_PROGRESS.items():
             person = Person.by_email(email)
             if person is None or Progress.select().where(Progress.person == person).exists():
@@ -61,8 +57,6 @@ def seed_progress(catalog) -> None:
                 if finished < len(lessons):
                     fake["now"] = real_now - datetime.timedelta(hours=3)
                     progress.record_open(person, lessons[finished])
-    finally:
-        current_app.config["CLOCK"] = saved_clock
 
 
 def _finish(person, lesson) -> None:
@@ -70,7 +64,7 @@ def _finish(person, lesson) -> None:
     progress.mark_done(person, lesson)
     if lesson.quiz is not None:
         token = attempts.FormToken(person.id, lesson.course_slug, lesson.slug, lesson.quiz.content_hash,
-                                   secrets.token_urlsafe(18), utcnow())
+                                   secrets.token_urlsafe(18), time.utcnow())
         attempts.record_attempt(person, lesson, token, attempts.grade(lesson.quiz, attempts.best_answers(lesson.quiz)))
 
 

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from peewee import IntegrityError
 
-from course.learning import progress
-from course.content.quiztypes import QUIZ_TYPES, Grade
+from course.content.quiztypes import QUIZ_TYPES, Grade, GradeError
+from course.content.quiztypes.base import GradedAnswer
 from course.data.db import db
-from course.data.models import Answer, Attempt, utcnow
+from course.data.models import Answer, Attempt
+from course.learning import progress, spaced_review
+from course.time import utcnow
 
 TOKEN_MAX_AGE = 7 * 24 * 3600   # a quiz form stays valid for a week
 
@@ -79,8 +81,6 @@ def grade(quiz, answers: dict[str, str]) -> Grade:
 
 def grade_one(scenario, choice_id: str) -> Grade:
     """A single scenario answered on its own (a review)."""
-    from course.content.quiztypes.base import GradedAnswer
-    from course.content.quiztypes import GradeError
     choice = scenario.choice(choice_id or "")
     if choice is None:
         raise GradeError(f"unknown choice '{choice_id}' for scenario '{scenario.id}'")
@@ -106,11 +106,13 @@ def answered_before(person, lesson, kind: str, attempt_id: int) -> set:
                       & (Attempt.kind == kind) & (Attempt.id != attempt_id)).distinct().tuples())
 
 
-def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = "quiz", on_created=None):
+def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = "quiz", review_card=None,
+                   catalog=None):
     """Store the attempt and its answers; returns (attempt, created).
 
     A second submission of the same form finds the first attempt instead.
-    `on_created(attempt)` runs in the same transaction, only for a new attempt."""
+    A passed quiz schedules its scenarios for review; a review answer moves
+    `review_card` on. Both happen in the same transaction, only for a new attempt."""
     try:
         with db.atomic():
             attempt = Attempt.create(
@@ -128,18 +130,29 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
             if kind == "quiz":
                 if result.passed:
                     progress.record_pass(person, lesson, result.score)
-                    from course.learning.spaced_review import schedule_after_pass
-                    schedule_after_pass(person, lesson, attempt)
+                    spaced_review.schedule_after_pass(person, lesson, attempt)
                 else:
                     progress.record_score(person, lesson, result.score)
-            if on_created is not None:
-                on_created(attempt)
+            if review_card is not None:
+                # Cards catch up with content edits here, in the write, never on a page view.
+                spaced_review.sync_cards(person, catalog)
+                spaced_review.apply_review(person, spaced_review.card_for(person, review_card.id), result.passed)
     except IntegrityError:
         existing = Attempt.get_or_none((Attempt.token == token.nonce) & (Attempt.person == person))
         if existing is None:
             raise
         return existing, False
     return attempt, True
+
+
+def record_review(person, lesson, token: FormToken, result: Grade, card, catalog):
+    """A spaced-review answer: one attempt of kind "review" that moves its card on
+    (after bringing the person's cards in step with `catalog`)."""
+    return record_attempt(person, lesson, token, result, kind="review", review_card=card, catalog=catalog)
+
+
+def recent_quiz_attempts(person, limit: int):
+    return Attempt.for_person(person).where(Attempt.kind == "quiz").limit(limit)
 
 
 def attempt_by_token(person, token: FormToken):
@@ -161,7 +174,7 @@ class ReviewedAnswer:
     changed: bool           # the scenario was rewritten since this answer
 
 
-def review(attempt, quiz) -> list[ReviewedAnswer]:
+def answers_of(attempt, quiz) -> list[ReviewedAnswer]:
     """Each answer beside today's content (which may have changed since)."""
     out = []
     for answer in attempt.answers.order_by(Answer.position):

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.data.db import db
-from course.data.models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, Team, utcnow
+from course.learning import attempts
+from course.data.models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, Team
+from course.time import utcnow
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 # Column sizes (models.py): longer values are refused with a message, never truncated.
@@ -26,6 +28,23 @@ IMPORT_HEADER = ["email", "name", "team", "role"]
 # A real hash for people without a password, so checking one takes as long as
 # checking a real password and timing does not reveal which emails exist.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+def find_people(text: str = ""):
+    """People whose name or email contains `text`, for the admin list."""
+    return Person.search(text)
+
+
+def find_teams(text: str = ""):
+    return Team.search(text)
+
+
+def person_by_id(person_id) -> Person | None:
+    return Person.get_or_none(Person.id == person_id)
+
+
+def team_by_id(team_id) -> Team | None:
+    return Team.get_or_none(Team.id == team_id)
 
 
 class PeopleError(ValueError):
@@ -304,7 +323,6 @@ def _iso(value):
 
 def export_person_data(person: Person) -> dict:
     """Everything stored about one person, as plain JSON-ready data."""
-    from course.learning import attempts
     return {
         "person": {"email": person.email, "name": person.name, "role": person.role,
                    "active": person.active, "created_at": _iso(person.created_at),

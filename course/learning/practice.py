@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from course.web.filters import to_local
+from course.time import to_local
 from course.data.models import Answer, Attempt
 
 

@@ -106,19 +106,32 @@ class DueItem:
     card: ReviewCard
     lesson: object
     scenario: object
+    due: datetime.datetime      # naive UTC; "now" for a card whose scenario was reworded
+
+
+def _current(card, catalog, now):
+    """(lesson, scenario, due) for a card as the content stands, or None when its
+    scenario is gone. Read-only: `sync_cards` writes the same conclusions later."""
+    lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
+    scenario = lesson.quiz.scenario(card.scenario_id) if lesson and reviewable(lesson.quiz) else None
+    if scenario is None or lesson.draft:
+        return None
+    due = now if scenario.content_hash != card.scenario_hash else card.due
+    return lesson, scenario, due
 
 
 def sync_cards(person, catalog) -> None:
     """Keep cards in step with the content: a removed scenario's card retires;
-    a rewritten one starts afresh (due now), since the learner has not seen it."""
+    a rewritten one starts afresh (due now), since the learner has not seen it.
+    A write path: called when a review is answered, never by a page view."""
     now = utcnow()
-    for card in ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()):
+    for card in ReviewCard.active_for(person):
         lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
         scenario = lesson.quiz.scenario(card.scenario_id) if lesson and reviewable(lesson.quiz) else None
         if scenario is None or lesson.draft:
             ReviewCard.update(retired_at=now).where(ReviewCard.id == card.id).execute()
         elif scenario.content_hash != card.scenario_hash:
-            fresh = Card(due=_aware(now))
+            fresh = Card(card_id=card.id, due=_aware(now))
             ReviewCard.update(scenario_hash=scenario.content_hash, card=card_to_json(fresh), due=now,
                               lesson_slug=lesson.slug).where(ReviewCard.id == card.id).execute()
         elif lesson.slug != card.lesson_slug:
@@ -130,32 +143,57 @@ def reviews_done_today(person, today_start_utc: datetime.datetime) -> int:
                                    & (Attempt.submitted_at >= today_start_utc)).count())
 
 
+def _due(person, catalog, day_end: datetime.datetime) -> list[DueItem]:
+    now = utcnow()
+    items = []
+    for card in ReviewCard.active_for(person):
+        current = _current(card, catalog, now)
+        if current is not None and current[2] < day_end:
+            items.append(DueItem(card, *current))
+    items.sort(key=lambda item: (item.due, item.card.id))
+    return items
+
+
 def due_items(person, catalog, limit: int, today_start_utc: datetime.datetime,
               tomorrow_start_utc: datetime.datetime) -> list[DueItem]:
     """Today's due scenarios, at most `limit` a day including those already done today.
     A card is due all day on its due date (site time zone), not from the minute."""
-    sync_cards(person, catalog)
     remaining = max(0, limit - reviews_done_today(person, today_start_utc))
     if remaining == 0:
         return []
-    items = []
-    query = (ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()
-                                       & (ReviewCard.due < tomorrow_start_utc))
-             .order_by(ReviewCard.due, ReviewCard.id).limit(remaining))
-    for card in query:
-        lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
-        scenario = lesson.quiz.scenario(card.scenario_id) if lesson and lesson.quiz else None
-        if scenario is not None:
-            items.append(DueItem(card, lesson, scenario))
-    return items
+    return _due(person, catalog, tomorrow_start_utc)[:remaining]
 
 
-def due_count(person, limit: int, today_start_utc: datetime.datetime,
+def due_count(person, catalog, limit: int, today_start_utc: datetime.datetime,
               tomorrow_start_utc: datetime.datetime) -> int:
     remaining = max(0, limit - reviews_done_today(person, today_start_utc))
-    due = (ReviewCard.select().where((ReviewCard.person == person) & ReviewCard.retired_at.is_null()
-                                     & (ReviewCard.due < tomorrow_start_utc)).count())
-    return min(due, remaining)
+    return min(len(_due(person, catalog, tomorrow_start_utc)), remaining) if remaining else 0
+
+
+def next_due(person, catalog):
+    """When the next card falls due (naive UTC), or None when none is scheduled."""
+    now = utcnow()
+    dues = [current[2] for card in ReviewCard.active_for(person)
+            if (current := _current(card, catalog, now)) is not None]
+    return min(dues, default=None)
+
+
+def still_due(person, card, catalog, limit: int, today_start_utc, tomorrow_start_utc) -> bool:
+    """Whether answering `card` now counts: another tab may have answered it, or
+    today's set may be done."""
+    fresh = ReviewCard.get_or_none(ReviewCard.id == card.id)
+    current = _current(fresh, catalog, utcnow()) if fresh is not None and fresh.retired_at is None else None
+    if current is None or current[2] >= tomorrow_start_utc:
+        return False
+    return reviews_done_today(person, today_start_utc) < limit
+
+
+def card_for(person, card_id):
+    return ReviewCard.owned(person, card_id)
+
+
+def card_of_answer(person, course_slug, lesson_slug, scenario_id):
+    return ReviewCard.for_scenario(person, course_slug, lesson_slug, scenario_id)
 
 
 def apply_review(person, card: ReviewCard, right: bool) -> ReviewCard:

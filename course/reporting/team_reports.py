@@ -7,15 +7,14 @@ runs a fixed number of queries whatever the team's size.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from peewee import Case, fn
 
-from course.web.filters import site_today
+from course.time import site_today, to_local
 from course.data.models import Assignment, Membership, Person, Progress, Team
-from course.learning.progress import STATES as LESSON_STATES, CourseProgress, build_course_progress
+from course.reporting.lesson_states import STATES as LESSON_STATES, CourseProgress, build_course_progress
 
 STATUSES = {"finished": "Finished", "in-progress": "In progress", "not-started": "Not started",
             "overdue": "Overdue"}
@@ -59,7 +58,7 @@ class LessonStat:
 
 
 @dataclass(frozen=True)
-class Filters:
+class ReportFilters:
     q: str = ""
     status: str = ""
     lesson: str = ""
@@ -67,7 +66,7 @@ class Filters:
     sort: str = "name"
 
     @classmethod
-    def from_args(cls, args) -> "Filters":
+    def from_args(cls, args) -> "ReportFilters":
         status = args.get("status", "")
         state = args.get("state", "")
         sort = args.get("sort", "name")
@@ -87,7 +86,7 @@ class TeamReport:
     team: Team
     course: object
     assignment: Optional[Assignment]
-    filters: Filters
+    filters: ReportFilters
     rows: list                          # filtered and sorted MemberRows (every page)
     team_size: int                      # members before filtering
     lesson_stats: list = field(default_factory=list)
@@ -138,7 +137,7 @@ def is_overdue(assignment, progress: CourseProgress, today: datetime.date) -> bo
     return assignment is not None and not progress.finished and today > assignment.due_date
 
 
-def team_report(team, course, filters: Filters = Filters(), today: datetime.date | None = None,
+def team_report(team, course, filters: ReportFilters = ReportFilters(), today: datetime.date | None = None,
                 with_charts: bool = True) -> TeamReport:
     """Three queries: members, their progress in the course, the assignment."""
     today = today or site_today()
@@ -179,7 +178,6 @@ def team_report(team, course, filters: Filters = Filters(), today: datetime.date
 
 def weekly_finishes(rows, today: datetime.date, weeks: int = 12):
     """Lessons finished per week (Monday to Sunday, site time zone) over the last `weeks` weeks."""
-    from course.web.filters import to_local
     start = today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
     counts = [0] * weeks
     for row in rows:
@@ -277,30 +275,6 @@ def team_summaries(teams, course, today: datetime.date | None = None) -> list[Te
 
 
 # --- assignments ------------------------------------------------------------
-
-class AssignmentError(ValueError):
-    pass
-
-
-def assign_course(team, course, due_text: str, by_person) -> Assignment:
-    text = (due_text or "").strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        due = datetime.date.fromisoformat(text)
-    except ValueError:
-        raise AssignmentError("Give the due date as a date, e.g. 2026-12-31.")
-    existing = assignment_for(team, course)
-    if existing is not None:
-        existing.due_date, existing.assigned_by = due, by_person
-        existing.save()
-        return existing
-    return Assignment.create(team=team, course_slug=course.slug, due_date=due, assigned_by=by_person)
-
-
-def unassign_course(team, course) -> int:
-    return Assignment.delete().where((Assignment.team == team) & (Assignment.course_slug == course.slug)).execute()
-
 
 def learner_due_dates(person, catalog, courses_progress, today: datetime.date | None = None):
     """The learner's own assignments: (course, due date, finished, overdue)."""

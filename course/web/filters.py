@@ -1,34 +1,16 @@
-"""Template filters: dates in the site's time zone, plural words."""
+"""Jinja filters: dates in the site's time zone, plural words, percentages."""
 from __future__ import annotations
 
-import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 
-
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def to_local(value: datetime.datetime | None) -> datetime.datetime | None:
-    """Stored naive UTC -> aware datetime in the site's zone."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(site_zone())
+from course.time import to_local
 
 
 def localtime_text(value) -> str:
     local = to_local(value)
     return local.strftime("%Y-%m-%d %H:%M") if local else ""
-
-
-def site_today() -> datetime.date:
-    """Today's date in the site's time zone (due dates and streaks use it)."""
-    from course.time import now
-    return now().astimezone(site_zone()).date()
 
 
 def init_app(app: Flask) -> None:

@@ -10,7 +10,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from course.data.models import Membership, Team
+from course.data.models import Team
 
 TRAINER_ROLES = ("trainer", "admin")
 MANAGER_ROLES = ("manager", "admin")
@@ -38,13 +38,9 @@ manager_required = role_required(*MANAGER_ROLES)
 admin_required = role_required("admin")
 
 
-def visible_teams(person):
+def visible_teams(person, name_contains: str = ""):
     """Teams whose reports this person may see: all for admins, managed ones for managers."""
-    if has_role(person, "admin"):
-        return Team.select().order_by(Team.name)
-    return (Team.select().join(Membership)
-            .where((Membership.person == person) & (Membership.is_manager == True))  # noqa: E712
-            .order_by(Team.name))
+    return Team.visible_to(person, has_role(person, "admin"), name_contains)
 
 
 def team_or_404(person, team_id: int):

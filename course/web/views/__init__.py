@@ -1,17 +1,10 @@
 """Thin blueprints: request -> service -> template. No SQL here."""
 from flask import Flask, render_template
 
+from course.web.views import account, admin, auth, learn, main, manager, quiz, review, trainer
+
 
 def init_app(app: Flask) -> None:
-    from course.web.views import account
-    from course.web.views import admin
-    from course.web.views import auth
-    from course.web.views import learn
-    from course.web.views import main
-    from course.web.views import manager
-    from course.web.views import quiz
-    from course.web.views import review
-    from course.web.views import trainer
     for module in (main, auth, account, learn, quiz, review, trainer, manager, admin):
         app.register_blueprint(module.bp)
 

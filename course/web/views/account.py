@@ -2,7 +2,10 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
+from course.learning import attempts as attempts_record
 from course.learning import people
+from course.reporting import lesson_states
+from course.web.content_store import catalog
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -34,13 +37,10 @@ def password():
 @bp.get("/attempts")
 @login_required
 def attempts():
-    from course.learning import progress
-    from course.web.content_store import catalog
-    from course.data.models import Attempt
     cat = catalog()
     rows = []
-    for attempt in Attempt.for_person(current_user).where(Attempt.kind == "quiz").limit(200):
+    for attempt in attempts_record.recent_quiz_attempts(current_user, 200):
         lesson, _ = cat.find_lesson(attempt.course_slug, attempt.lesson_slug)
         rows.append({"attempt": attempt, "lesson": lesson if lesson and lesson.quiz and not lesson.draft else None})
     return render_template("account/attempts.html", rows=rows,
-                           courses=progress.courses_progress(current_user, cat.courses))
+                           courses=lesson_states.courses_progress(current_user, cat.courses))

@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from course.learning import people
-from course.data.models import ROLES, Person, Team
 from course.web.pagination import paginate
 from course.web.policy import admin_required
 
@@ -15,8 +14,8 @@ def _admins_only():
     return None
 
 
-def _or_404(model, row_id):
-    row = model.get_or_none(model.id == row_id)
+def _or_404(find, row_id):
+    row = find(row_id)
     if row is None:
         abort(404)
     return row
@@ -25,7 +24,7 @@ def _or_404(model, row_id):
 @bp.get("/people")
 def people_list():
     q = request.args.get("q", "")
-    page = paginate(Person.search(q), request.args.get("page"))
+    page = paginate(people.find_people(q), request.args.get("page"))
     return render_template("admin/people.html", page=page, q=q)
 
 
@@ -38,10 +37,10 @@ def person_new():
                                           team=form["team"] or None, password=form["password"] or None,
                                           min_length=current_app.config["PASSWORD_MIN_LENGTH"])
         except people.PeopleError as exc:
-            return render_template("admin/person_new.html", form=form, roles=ROLES, error=str(exc)), 400
+            return render_template("admin/person_new.html", form=form, roles=people.ROLES, error=str(exc)), 400
         flash(f"{person.name} is added.", "success")
         return redirect(url_for("admin.person_edit", person_id=person.id))
-    return render_template("admin/person_new.html", form=form, roles=ROLES)
+    return render_template("admin/person_new.html", form=form, roles=people.ROLES)
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -72,7 +71,7 @@ def people_import():
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
 def person_edit(person_id):
-    person = _or_404(Person, person_id)
+    person = _or_404(people.person_by_id, person_id)
     error = None
     if request.method == "POST":
         try:
@@ -83,13 +82,13 @@ def person_edit(person_id):
         else:
             flash("Saved.", "success")
             return redirect(url_for("admin.person_edit", person_id=person.id))
-    return render_template("admin/person_edit.html", person=person, roles=ROLES, error=error,
+    return render_template("admin/person_edit.html", person=person, roles=people.ROLES, error=error,
                            teams=list(person.memberships)), 400 if error else 200
 
 
 @bp.post("/people/<int:person_id>/link")
 def person_link(person_id):
-    person = _or_404(Person, person_id)
+    person = _or_404(people.person_by_id, person_id)
     purpose = "invite" if not person.password_hash else "reset"
     token = people.create_link(person, purpose, current_app.config["TOKEN_HOURS"])
     link = url_for("auth.set_password", token=token, _external=True)
@@ -100,7 +99,7 @@ def person_link(person_id):
 @bp.get("/teams")
 def teams_list():
     q = request.args.get("q", "")
-    page = paginate(Team.search(q), request.args.get("page"))
+    page = paginate(people.find_teams(q), request.args.get("page"))
     return render_template("admin/teams.html", page=page, q=q)
 
 
@@ -117,7 +116,7 @@ def team_new():
 
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
 def team_edit(team_id):
-    team = _or_404(Team, team_id)
+    team = _or_404(people.team_by_id, team_id)
     error = None
     if request.method == "POST":
         action = request.form.get("action")

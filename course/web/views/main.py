@@ -1,13 +1,12 @@
 import datetime
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
-from course.learning import practice
-from course.learning import progress
-from course.reporting import team_reports as reports
+from course.learning import practice, spaced_review
+from course.reporting import lesson_states, team_reports
+from course.time import review_day, site_today
 from course.web.content_store import catalog
-from course.web.filters import site_today
 
 bp = Blueprint("main", __name__)
 
@@ -16,12 +15,13 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    courses = progress.courses_progress(current_user, catalog().courses)
+    courses = lesson_states.courses_progress(current_user, catalog().courses)
     in_progress = next((c for c in courses if c.started and not c.finished), None)
-    due = reports.learner_due_dates(current_user, catalog(), courses)
-    from course.web.views.review import due_today, today_start_utc
-    reviews_due = due_today(current_user)
-    since = today_start_utc() - datetime.timedelta(days=400)
+    due = team_reports.learner_due_dates(current_user, catalog(), courses, site_today())
+    today_start, tomorrow_start = review_day()
+    reviews_due = spaced_review.due_count(current_user, catalog(), int(current_app.config["REVIEW_DAILY_LIMIT"]),
+                                          today_start, tomorrow_start)
+    since = today_start - datetime.timedelta(days=400)
     streak = practice.current_streak(practice.practice_days(current_user, since), site_today())
     return render_template("main/home.html", courses=courses, current=in_progress, due=due,
                            reviews_due=reviews_due, streak=streak)

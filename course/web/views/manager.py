@@ -9,11 +9,11 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    stream_with_context, url_for)
 from flask_login import current_user
 
-from course.reporting import charts
-from course.reporting import exports
-from course.reporting import team_reports as reports
+from course.learning import assignments
+from course.reporting import charts, exports, team_reports
+from course.time import site_today
 from course.web.content_store import catalog
-from course.web.filters import localtime_text, site_today
+from course.web.filters import localtime_text
 from course.web.pagination import paginate
 from course.web.policy import has_role, manager_required, team_or_404, visible_teams
 
@@ -43,11 +43,9 @@ def _course():
 def summary():
     course = _course()
     q = request.args.get("q", "").strip()
-    teams = visible_teams(current_user)
-    if q:
-        teams = teams.where(reports.Team.name.contains(q))
+    teams = visible_teams(current_user, q)
     page = paginate(teams, request.args.get("page"))
-    rows = reports.team_summaries(page.items, course)
+    rows = team_reports.team_summaries(page.items, course)
     return render_template("manager/summary.html", course=course, courses=catalog().courses, page=page,
                            rows=rows, q=q, is_admin=has_role(current_user, "admin"))
 
@@ -56,8 +54,8 @@ def summary():
 def team(team_id):
     team = team_or_404(current_user, team_id)
     course = _course()
-    filters = reports.Filters.from_args(request.args)
-    report = reports.team_report(team, course, filters)
+    filters = team_reports.ReportFilters.from_args(request.args)
+    report = team_reports.team_report(team, course, filters)
     page = paginate(_ListQuery(report.rows), request.args.get("page"))
     lesson_chart = charts.bar_chart(
         "lesson-chart", f"Lesson completion in {team.name}",
@@ -69,8 +67,8 @@ def team(team_id):
         [(start.strftime("%-d %b"), count) for start, count in report.weekly])
     return render_template("manager/team.html", team=team, course=course, courses=catalog().courses,
                            report=report, page=page, filters=filters, lesson_chart=lesson_chart,
-                           weekly_chart=weekly_chart, statuses=reports.STATUSES, sorts=reports.SORTS,
-                           lesson_states=reports.LESSON_STATES, today=site_today(),
+                           weekly_chart=weekly_chart, statuses=team_reports.STATUSES, sorts=team_reports.SORTS,
+                           lesson_states=team_reports.LESSON_STATES, today=site_today(),
                            default_due=site_today() + datetime.timedelta(days=30))
 
 
@@ -78,7 +76,7 @@ def team(team_id):
 def export(team_id):
     team = team_or_404(current_user, team_id)
     course = _course()
-    report = reports.team_report(team, course, reports.Filters.from_args(request.args), with_charts=False)
+    report = team_reports.team_report(team, course, team_reports.ReportFilters.from_args(request.args), with_charts=False)
     header, rows = exports.team_report_rows(report, localtime_text)
     filename = f"{team.name}-{course.slug}-{site_today().isoformat()}.csv"
     # Header values must be Latin-1 under WSGI: keep ASCII letters and digits only.
@@ -92,12 +90,12 @@ def assign(team_id):
     team = team_or_404(current_user, team_id)
     course = _course()
     if request.form.get("action") == "remove":
-        reports.unassign_course(team, course)
+        assignments.unassign_course(team, course)
         flash(f"{course.title} is no longer assigned to {team.name}.", "success")
     else:
         try:
-            assignment = reports.assign_course(team, course, request.form.get("due_date", ""), current_user)
-        except reports.AssignmentError as exc:
+            assignment = assignments.assign_course(team, course, request.form.get("due_date", ""), current_user)
+        except assignments.AssignmentError as exc:
             flash(str(exc), "error")
         else:
             flash(f"{course.title} is assigned to {team.name}, due {assignment.due_date:%-d %B %Y}.", "success")

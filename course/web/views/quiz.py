@@ -2,9 +2,9 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course.learning import attempts
-from course.learning import progress
 from course.content.quiztypes import QUIZ_TYPES, GradeError, Incomplete
+from course.learning import attempts
+from course.reporting import lesson_states
 from course.web.views.learn import published_lesson_or_404
 
 bp = Blueprint("quiz", __name__, url_prefix="/courses")
@@ -91,8 +91,8 @@ def result(course_slug, lesson_slug, attempt_id):
     attempt = attempts.attempt_for(current_user, attempt_id)
     if attempt is None or attempt.kind != "quiz" or attempt.course_slug != course.slug or attempt.lesson_slug not in (lesson.slug, *lesson.aliases):
         abort(404)
-    state = progress.course_progress(current_user, course)
-    answers = attempts.review(attempt, lesson.quiz)
+    state = lesson_states.course_progress(current_user, course)
+    answers = attempts.answers_of(attempt, lesson.quiz)
     end_scene = None
     if QUIZ_TYPES[lesson.quiz.type].branching and answers and answers[-1].chosen:
         end_scene = lesson.quiz.scenario(answers[-1].chosen.next_scene)

@@ -4,14 +4,11 @@ import datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course.learning import attempts
-from course.reporting import charts
-from course.learning import practice
-from course.learning import spaced_review as review
 from course.content.quiztypes import GradeError
+from course.learning import attempts, practice, spaced_review
+from course.reporting import charts
+from course.time import review_day, site_today, to_local
 from course.web.content_store import catalog
-from course.web.filters import site_today, site_zone
-from course.data.models import ReviewCard
 
 bp = Blueprint("review", __name__)
 
@@ -22,41 +19,25 @@ def _signed_in():
     return None
 
 
-def _midnight_utc(day: datetime.date) -> datetime.datetime:
-    midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=site_zone())
-    return midnight.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def today_start_utc() -> datetime.datetime:
-    """Midnight at the start of today in the site's zone, as naive UTC."""
-    return _midnight_utc(site_today())
-
-
-def tomorrow_start_utc() -> datetime.datetime:
-    return _midnight_utc(site_today() + datetime.timedelta(days=1))
-
-
-def due_today(person) -> int:
-    review.sync_cards(person, catalog())
-    return review.due_count(person, daily_limit(), today_start_utc(), tomorrow_start_utc())
-
-
 def daily_limit() -> int:
     return int(current_app.config["REVIEW_DAILY_LIMIT"])
 
 
+def due_today(person) -> int:
+    """How many reviews are due today (the home page and the navigation show it)."""
+    return spaced_review.due_count(person, catalog(), daily_limit(), *review_day())
+
+
 @bp.get("/review")
 def queue():
-    items = review.due_items(current_user, catalog(), daily_limit(), today_start_utc(), tomorrow_start_utc())
+    items = spaced_review.due_items(current_user, catalog(), daily_limit(), *review_day())
     if not items:
-        done = review.reviews_done_today(current_user, today_start_utc())
-        upcoming = (ReviewCard.select().where((ReviewCard.person == current_user.id)
-                                              & ReviewCard.retired_at.is_null())
-                    .order_by(ReviewCard.due).first())
+        start, _ = review_day()
+        done = spaced_review.reviews_done_today(current_user, start)
+        upcoming = spaced_review.next_due(current_user, catalog())
         next_day = None
         if upcoming is not None:
-            from course.web.filters import to_local
-            next_day = max(to_local(upcoming.due).date(), site_today() + datetime.timedelta(days=1))
+            next_day = max(to_local(upcoming).date(), site_today() + datetime.timedelta(days=1))
         return render_template("review/empty.html", next_day=next_day, done_today=done, limit=daily_limit())
     item = items[0]
     token = attempts.issue_token(current_app.config["SECRET_KEY"], current_user, item.lesson,
@@ -66,8 +47,7 @@ def queue():
 
 @bp.post("/review")
 def answer():
-    card = ReviewCard.get_or_none((ReviewCard.id == request.form.get("card", type=int))
-                                  & (ReviewCard.person == current_user.id))
+    card = spaced_review.card_for(current_user, request.form.get("card", type=int))
     if card is None:
         abort(400, "This review does not belong to you. Nothing was saved.")
     lesson, _ = catalog().find_lesson(card.course_slug, card.lesson_slug)
@@ -84,30 +64,21 @@ def answer():
     already = attempts.attempt_by_token(current_user, token)
     if already is not None:     # the same form again: show what was recorded
         return redirect(url_for("review.feedback", attempt_id=already.id), 303)
-    if not _still_due(card):
+    if not spaced_review.still_due(current_user, card, catalog(), daily_limit(), *review_day()):
         # Another tab answered this card already, or today's set is done: nothing to record.
         return redirect(url_for("review.queue"), 303)
     choice_id = request.form.get(f"answer-{scenario.id}")
     if not choice_id:
         fresh = attempts.issue_token(current_app.config["SECRET_KEY"], current_user, lesson, scenario_id=scenario.id)
-        item = review.DueItem(card, lesson, scenario)
+        item = spaced_review.DueItem(card, lesson, scenario, card.due)
         return render_template("review/question.html", item=item, token=fresh, remaining=None,
                                error="Choose one answer."), 400
     try:
         result = attempts.grade_one(scenario, choice_id)
     except GradeError as exc:
         abort(400, f"This answer names a choice the scenario does not have ({exc}). Nothing was saved.")
-    attempt, _ = attempts.record_attempt(
-        current_user, lesson, token, result, kind="review",
-        on_created=lambda _attempt: review.apply_review(current_user, card, result.passed))
+    attempt, _ = attempts.record_review(current_user, lesson, token, result, card, catalog())
     return redirect(url_for("review.feedback", attempt_id=attempt.id), 303)
-
-
-def _still_due(card) -> bool:
-    fresh = ReviewCard.get_or_none(ReviewCard.id == card.id)
-    if fresh is None or fresh.retired_at is not None or fresh.due >= tomorrow_start_utc():
-        return False
-    return review.reviews_done_today(current_user, today_start_utc()) < daily_limit()
 
 
 @bp.get("/review/answers/<int:attempt_id>")
@@ -116,12 +87,11 @@ def feedback(attempt_id):
     if attempt is None or attempt.kind != "review":
         abort(404)
     lesson, _ = catalog().find_lesson(attempt.course_slug, attempt.lesson_slug)
-    answers = attempts.review(attempt, lesson.quiz if lesson else None)
-    card = ReviewCard.get_or_none((ReviewCard.person == current_user.id)
-                                  & (ReviewCard.course_slug == attempt.course_slug)
-                                  & (ReviewCard.lesson_slug == (lesson.slug if lesson else attempt.lesson_slug))
-                                  & (ReviewCard.scenario_id == (answers[0].scenario.id if answers and answers[0].scenario else "")))
-    remaining = review.due_count(current_user, daily_limit(), today_start_utc(), tomorrow_start_utc())
+    answers = attempts.answers_of(attempt, lesson.quiz if lesson else None)
+    card = spaced_review.card_of_answer(current_user, attempt.course_slug,
+                                        lesson.slug if lesson else attempt.lesson_slug,
+                                        answers[0].scenario.id if answers and answers[0].scenario else "")
+    remaining = due_today(current_user)
     return render_template("review/feedback.html", attempt=attempt, lesson=lesson, item=answers[0] if answers else None,
                            card=card, remaining=remaining)
 

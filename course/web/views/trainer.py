@@ -1,9 +1,8 @@
 from flask import Blueprint, Response, abort, current_app, render_template, stream_with_context
 
-from course.reporting import item_analysis as analysis
-from course.reporting import exports
+from course.reporting import exports, item_analysis
+from course.time import site_today
 from course.web.content_store import catalog
-from course.web.filters import site_today
 from course.web.policy import trainer_required
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
@@ -52,13 +51,13 @@ def _min_group() -> int:
 @bp.get("/analysis/")
 def analysis_index():
     return render_template("trainer/analysis_index.html",
-                           quizzes=analysis.quiz_overview(catalog(), _min_group()), min_group=_min_group())
+                           quizzes=item_analysis.quiz_overview(catalog(), _min_group()), min_group=_min_group())
 
 
 @bp.get("/analysis/<course_slug>/<lesson_slug>")
 def quiz_analysis(course_slug, lesson_slug):
     course, lesson = _lesson_or_404(course_slug, lesson_slug, with_quiz=True)
-    result = analysis.analyse_quiz(lesson, _min_group())
+    result = item_analysis.analyse_quiz(lesson, _min_group())
     return render_template("trainer/analysis.html", course=course, lesson=lesson, result=result,
                            tags=catalog().tags)
 
@@ -66,7 +65,7 @@ def quiz_analysis(course_slug, lesson_slug):
 @bp.get("/analysis/<course_slug>/<lesson_slug>.csv")
 def quiz_analysis_csv(course_slug, lesson_slug):
     course, lesson = _lesson_or_404(course_slug, lesson_slug, with_quiz=True)
-    result = analysis.analyse_quiz(lesson, _min_group())
+    result = item_analysis.analyse_quiz(lesson, _min_group())
     header, rows = exports.analysis_rows(result)
     name = f"item-analysis-{course.slug}-{lesson.slug}-{site_today().isoformat()}.csv"
     return Response(stream_with_context(exports.stream_csv(header, rows)), mimetype="text/csv",
@@ -76,7 +75,7 @@ def quiz_analysis_csv(course_slug, lesson_slug):
 @bp.get("/health")
 def health():
     cat = catalog()
-    courses = [(course, analysis.content_health(course, _min_group())) for course in cat.courses]
+    courses = [(course, item_analysis.content_health(course, _min_group())) for course in cat.courses]
     drafts = [(course, lesson) for course in cat.courses for lesson in course.lessons if lesson.draft]
     return render_template("trainer/health.html", courses=courses, warnings=cat.warnings, drafts=drafts,
                            min_group=_min_group())
