@@ -23,7 +23,7 @@ def test_check_prints_every_problem_and_fails(tree, database_url):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert "lessons/demo/01-first.md:4: error: unknown front matter key 'colour' " \
-           "(allowed: aliases, draft, minutes, objectives, title)" in lines
+           "(allowed: aids, aliases, draft, minutes, objectives, reflection, title)" in lines
     assert "lessons/demo/02-second.md:1: error: missing front matter: the file must start with a '---' line" in lines
     assert any(l.startswith("quizzes/demo/first.md:9: error: unknown behaviour tag 'asking'") for l in lines)
     assert lines[-1].endswith("3 error(s), 0 warning(s)")
