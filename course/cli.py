@@ -97,20 +97,35 @@ def users_erase(email, yes):
 
 
 @content_cli.command("check")
-def content_check():
-    """Validate every lesson and quiz; print each problem as path:line: message."""
-    catalog = load_catalog(current_app.config["CONTENT_DIR"], current_app.config["DEFAULT_PASS_SCORE"])
-    for problem in sorted(catalog.problems, key=lambda p: (p.path, p.line)):
+@click.option("--strict", is_flag=True, help="Treat every warning (quality ones included) as an error.")
+def content_check(strict):
+    """Validate every lesson and quiz and measure the quizzes' quality; print each
+    problem as path:line: level: message, then the quality summary."""
+    from dataclasses import replace
+
+    from .content.quality import analyse, load_settings
+    from .content.quality.summary import summary_lines
+
+    content_dir = current_app.config["CONTENT_DIR"]
+    catalog = load_catalog(content_dir, current_app.config["DEFAULT_PASS_SCORE"])
+    report = analyse(catalog, load_settings(content_dir))
+    problems = list(catalog.problems) + list(report.problems)
+    if strict:
+        problems = [replace(p, level="error") if p.level == "warning" else p for p in problems]
+    for problem in sorted(problems, key=lambda p: (p.path, p.line)):
         click.echo(str(problem))
+    for line in summary_lines(report):
+        click.echo(line)
     lessons = sum(len(c.lessons) for c in catalog.courses)
     scenarios = sum(len(l.quiz.decision_scenarios) for c in catalog.courses for l in c.lessons if l.quiz)
-    errors, warnings = len(catalog.errors), len(catalog.warnings)
-    summary = (f"{len(catalog.courses)} course(s), {lessons} lesson(s), {scenarios} scenario(s): "
-               f"{errors} error(s), {warnings} warning(s)")
+    errors = sum(1 for p in problems if p.level == "error")
+    warnings = sum(1 for p in problems if p.level == "warning")
+    quality = len(report.problems)
+    click.echo(f"{len(catalog.courses)} course(s), {lessons} lesson(s), {scenarios} scenario(s): "
+               f"{errors} error(s), {warnings} warning(s)"
+               + (f" ({quality} from the quality check)" if quality else ""))
     if errors:
-        click.echo(summary)
         raise SystemExit(1)
-    click.echo(summary)
 
 
 @db_cli.command("upgrade")

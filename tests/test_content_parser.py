@@ -65,7 +65,7 @@ def test_unknown_key_and_missing_keys(tree):
         """)
     found = problems_of(tree)
     assert "lessons/demo/01-first.md:3: error: unknown front matter key 'minuts' " \
-           "(allowed: aliases, draft, minutes, objectives, title)" in found
+           "(allowed: aids, aliases, draft, minutes, objectives, reflection, title)" in found
     assert "lessons/demo/01-first.md:1: error: front matter is missing 'minutes'" in found
     assert "lessons/demo/01-first.md:1: error: front matter is missing 'objectives'" in found
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 from .loader import content_signature, load_catalog
-from .model import Catalog, Choice, Course, Lesson, Problem, Quiz, Scenario, Tag
+from .model import Aid, Catalog, Choice, Course, Lesson, Problem, Quiz, ReflectionPrompt, Scenario, Tag
 
 
 class ContentError(RuntimeError):
@@ -39,5 +39,5 @@ class ContentStore:
         return self._catalog
 
 
-__all__ = ["Catalog", "Choice", "ContentError", "ContentStore", "Course", "Lesson",
-           "Problem", "Quiz", "Scenario", "Tag", "load_catalog"]
+__all__ = ["Aid", "Catalog", "Choice", "ContentError", "ContentStore", "Course", "Lesson",
+           "Problem", "Quiz", "ReflectionPrompt", "Scenario", "Tag", "load_catalog"]

@@ -1,7 +1,8 @@
 """Walk CONTENT_DIR and build a Catalog, collecting every problem on the way.
 
 Layout: lessons/<course>/index.md and lessons/<course>/NN-<slug>.md;
-quizzes/<course>/<slug>.md; quizzes/tags.yml (the behaviour-tag vocabulary).
+lessons/<course>/aids/<slug>.md (job aids); quizzes/<course>/<slug>.md;
+quizzes/tags.yml (the behaviour-tag vocabulary).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 
 import yaml
 
-from .lessons import LESSON_FILE, SLUG, parse_course_index, parse_lesson
+from .lessons import LESSON_FILE, SLUG, parse_aid, parse_course_index, parse_lesson
 from .model import Catalog, Course, Problem, Tag
 from .quizzes import parse_quiz
 
@@ -102,6 +103,9 @@ def _load_course(content_dir, course_slug, tags, default_pass_score, problems):
         entries.append((int(match.group(1)), match.group(2), name))
     entries.sort()
 
+    aids = _load_aids(content_dir, course_slug, problems)
+    known_aids = {aid.slug for aid in aids}
+
     lessons, numbers, names = [], {}, {}
     for number, slug, name in entries:
         rel = f"{rel_dir}/{name}"
@@ -115,7 +119,7 @@ def _load_course(content_dir, course_slug, tags, default_pass_score, problems):
                                              course_slug, slug, tags, default_pass_score)
             problems.extend(quiz_problems)
         lesson, lesson_problems = parse_lesson(rel, _read(os.path.join(course_dir, name)),
-                                               course_slug, number, slug, quiz)
+                                               course_slug, number, slug, quiz, known_aids)
         problems.extend(lesson_problems)
         if lesson is None:
             continue
@@ -135,11 +139,35 @@ def _load_course(content_dir, course_slug, tags, default_pass_score, problems):
         intro_html=meta["intro_html"],
         lessons=tuple(lessons),
         path=rel_dir,
+        aids=tuple(aids),
     )
 
 
+def _load_aids(content_dir, course_slug, problems):
+    """The course's job aids, lessons/<course>/aids/<slug>.md, ordered by slug."""
+    aids_dir = os.path.join(content_dir, "lessons", course_slug, "aids")
+    if not os.path.isdir(aids_dir):
+        return []
+    aids = []
+    for name in sorted(os.listdir(aids_dir)):
+        rel = f"lessons/{course_slug}/aids/{name}"
+        if not name.endswith(".md") or not os.path.isfile(os.path.join(aids_dir, name)):
+            continue
+        if not SLUG.match(name[:-3]):
+            problems.append(Problem(rel, 1, "a job aid file is named <slug>.md (lowercase letters, digits, hyphens)"))
+            continue
+        aid, aid_problems = parse_aid(rel, _read(os.path.join(aids_dir, name)), name[:-3])
+        problems.extend(aid_problems)
+        if aid is not None:
+            aids.append(aid)
+    return aids
+
+
 def content_signature(content_dir: str) -> tuple:
-    """Cheap fingerprint of every content file, to notice edits in debug mode."""
+    """Cheap fingerprint of every content file, to notice edits in debug mode.
+
+    Walks lessons/ and quizzes/ recursively, so job aids (lessons/<course>/aids/)
+    and quizzes/quality.yml count too."""
     sig = []
     for sub in ("lessons", "quizzes"):
         root = os.path.join(content_dir, sub)

@@ -39,6 +39,7 @@ class Choice:
     feedback_html: str
     line: int
     next_scene: Optional[str] = None    # conversations only
+    tag_intended: bool = False          # `{tag!}`: the tag/key disagreement is intended
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Scenario:
     choices: tuple[Choice, ...]
     content_hash: str   # hash of this section's source: rewording starts fresh figures
     line: int
+    verdict: Optional[str] = None   # conversation end scenes: "pass", "fail" or None (`{#id pass}`)
 
     @property
     def best_choice(self) -> Optional[Choice]:
@@ -73,6 +75,7 @@ class Quiz:
     scenarios: tuple[Scenario, ...]
     content_hash: str
     path: str
+    draw: Optional[int] = None  # plain quizzes: scenarios shown per attempt (a pool); None = all
 
     def scenario(self, scenario_id: str) -> Optional[Scenario]:
         return next((s for s in self.scenarios if s.id == scenario_id), None)
@@ -80,6 +83,24 @@ class Quiz:
     @property
     def decision_scenarios(self) -> tuple[Scenario, ...]:
         return tuple(s for s in self.scenarios if not s.is_end)
+
+
+@dataclass(frozen=True)
+class ReflectionPrompt:
+    """A question the learner answers privately after a lesson (front matter `reflection:`)."""
+    id: str        # slug, unique within its lesson
+    prompt: str    # plain text
+
+
+@dataclass(frozen=True)
+class Aid:
+    """A job aid: a printable one-page summary, `lessons/<course>/aids/<slug>.md`."""
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+    path: str
+    content_hash: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +118,8 @@ class Lesson:
     path: str
     word_count: int
     quiz: Optional[Quiz] = None
+    aids: tuple[str, ...] = ()                       # slugs of the course's job aids it links
+    reflection: tuple[ReflectionPrompt, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +131,10 @@ class Course:
     intro_html: str
     lessons: tuple[Lesson, ...]     # every lesson, drafts included, in file order
     path: str
+    aids: tuple[Aid, ...] = ()      # job aids, ordered by slug
+
+    def aid(self, slug: str) -> Optional[Aid]:
+        return next((a for a in self.aids if a.slug == slug), None)
 
     def visible_lessons(self, include_drafts: bool = False) -> tuple[Lesson, ...]:
         if include_drafts:

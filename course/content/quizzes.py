@@ -4,7 +4,9 @@ The format (documented in docs/authoring.md): each `## ` heading is a scenario
 (or a scene of a conversation) with an optional `{#id}`; its choices are a task
 list, `[x]` marking the best; a quote under a choice is its feedback; braces at
 the end of a choice hold its behaviour tag and optionally `#id`; in a
-conversation `-> scene-id` names the scene a choice leads to.
+conversation `-> scene-id` names the scene a choice leads to. Additions: `draw: N`
+in the front matter makes a plain quiz a pool; `{tag!}` marks a tag/key disagreement
+as intended; `{#id pass}` / `{#id fail}` gives a conversation's end scene its verdict.
 """
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from .markdown import MD, render_inline, render_tokens, slugify
 from .model import Choice, Quiz, Scenario
 from .quiztypes import QUIZ_TYPES, DEFAULT_TYPE
 
-QUIZ_KEYS = {"pass_score", "type"}
+QUIZ_KEYS = {"pass_score", "type", "draw"}
+VERDICTS = ("pass", "fail")
 
-_HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
+_HEADING_ID = re.compile(r"\s*\{#([^}\s]*)((?:\s+[^}\s]+)*)\s*\}\s*$")
+_BARE_VERDICT = re.compile(r"\s*\{\s*(pass|fail)\s*\}\s*$")
 _CHECKBOX = re.compile(r"^\[( |x|X)\]\s+")
 _ARROW = re.compile(r"\s*->\s*([^\s{}]+)\s*$")
 _BRACES = re.compile(r"\s*\{([^{}]*)\}\s*$")
@@ -82,12 +86,14 @@ def _parse_choice(doc: Document, item_tokens, body_line: int, conversation: bool
     arrow = _ARROW.search(text)
     if arrow:
         next_scene, text = arrow.group(1), text[:arrow.start()]
-    tag, choice_id = "", None
+    tag, choice_id, intended = "", None, False
     braces = _BRACES.search(text)
     if braces:
         text = text[:braces.start()]
         for word in braces.group(1).split():
-            if word.startswith("#"):
+            if word == "!":
+                doc.error(line, "write the '!' right after the tag, without a space: {tell!}")
+            elif word.startswith("#"):
                 if choice_id is not None:
                     doc.error(line, "a choice has two ids in its braces")
                 choice_id = word[1:]
@@ -97,6 +103,8 @@ def _parse_choice(doc: Document, item_tokens, body_line: int, conversation: bool
                 doc.error(line, f"a choice has one behaviour tag; found '{tag}' and '{word}'")
             else:
                 tag = word
+                if tag.endswith("!"):
+                    tag, intended = tag[:-1].rstrip("!"), True
     if next_scene is None:
         arrow = _ARROW.search(text)
         if arrow:
@@ -126,6 +134,7 @@ def _parse_choice(doc: Document, item_tokens, body_line: int, conversation: bool
         feedback_html=render_tokens(feedback_tokens) if feedback_tokens else "",
         line=line,
         next_scene=next_scene,
+        tag_intended=intended,
     )
 
 
@@ -139,11 +148,24 @@ def _parse_section(doc: Document, section, body_lines, end_line_idx, tags, conve
     line = doc.body_line + start
     title = inline.content.strip()
     explicit = _HEADING_ID.search(title)
+    verdict = None
     if explicit:
         scenario_id, title = explicit.group(1), title[:explicit.start()].strip()
         if not ID_PATTERN.match(scenario_id):
             doc.error(line, f"scenario id '{scenario_id}' must use lowercase letters, digits and hyphens")
+        words = explicit.group(2).split()
+        if len(words) > 1:
+            doc.error(line, f"a heading has one verdict after its id; found {' '.join(words)}")
+        elif words and words[0] not in VERDICTS:
+            doc.error(line, f"unknown verdict '{words[0]}' after the scene id: "
+                            f"an end scene says {{#{scenario_id} pass}} or {{#{scenario_id} fail}}")
+        elif words:
+            verdict = words[0]
     else:
+        bare = _BARE_VERDICT.search(title)
+        if bare:
+            doc.error(line, f"a verdict goes after the scene id: {{#scene-id {bare.group(1)}}}")
+            title = title[:bare.start()].strip()
         scenario_id = slugify(title)
         doc.warn(line, f"scenario '{_short(title)}' has no {{#id}}: renaming its heading will start "
                        f"its history afresh (add {{#{scenario_id}}})")
@@ -187,7 +209,23 @@ def _parse_section(doc: Document, section, body_lines, end_line_idx, tags, conve
         choices=tuple(choices),
         content_hash=_hash(source),
         line=line,
+        verdict=verdict,
     )
+
+
+def _check_draw(doc: Document, draw: int, pool: int, branching: bool):
+    """The checked `draw`, or None when it cannot be used."""
+    line = doc.line_of("draw")
+    if branching:
+        doc.error(line, "draw only works in a plain scenarios quiz: a conversation is one path, not a pool")
+        return None
+    if draw > pool:
+        doc.error(line, f"draw: {draw} asks for more scenarios than the quiz has ({pool})")
+        return None
+    if pool < draw + 2:
+        doc.warn(line, f"the pool has {pool} scenario(s) for draw: {draw}; write at least {draw + 2} "
+                       f"so a retake shows scenarios the learner has not seen")
+    return draw
 
 
 def parse_quiz(path: str, text: str, course_slug: str, lesson_slug: str,
@@ -206,6 +244,11 @@ def parse_quiz(path: str, text: str, course_slug: str, lesson_slug: str,
         doc.error(doc.line_of("pass_score"), f"pass_score must be a number above 0 and at most 1, not {pass_score!r}")
         pass_score = default_pass_score
 
+    draw = doc.meta.get("draw")
+    if "draw" in doc.meta and (isinstance(draw, bool) or not isinstance(draw, int) or draw < 1):
+        doc.error(doc.line_of("draw"), f"draw must be a whole number of scenarios, 1 or more, not {draw!r}")
+        draw = None
+
     tokens = MD.parse(doc.body)
     intro, sections = _split_sections(tokens)
     body_lines = doc.body.split("\n")
@@ -220,6 +263,8 @@ def parse_quiz(path: str, text: str, course_slug: str, lesson_slug: str,
         scenarios.append(scenario)
     if not scenarios:
         doc.error(doc.body_line, "the quiz has no scenarios: each starts with a '## ' heading")
+    if draw is not None:
+        draw = _check_draw(doc, draw, len(scenarios), quiz_type.branching)
 
     quiz = Quiz(
         course_slug=course_slug,
@@ -230,6 +275,7 @@ def parse_quiz(path: str, text: str, course_slug: str, lesson_slug: str,
         scenarios=tuple(scenarios),
         content_hash=_hash(text),
         path=path,
+        draw=draw,
     )
     quiz_type.check(quiz, doc)
     return quiz, doc.problems

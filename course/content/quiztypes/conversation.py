@@ -21,6 +21,9 @@ class ConversationQuiz(QuizType):
         for scene in quiz.scenarios:
             if scene.is_end:
                 continue
+            if scene.verdict is not None:
+                doc.error(scene.line, f"scene '{scene.id}' has choices, so it has no verdict: "
+                                      f"'{scene.verdict}' belongs on an end scene")
             self._check_choices(scene, doc)
             for choice in scene.choices:
                 if choice.next_scene is None:

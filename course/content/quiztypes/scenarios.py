@@ -12,6 +12,9 @@ class ScenarioQuiz(QuizType):
 
     def check(self, quiz, doc) -> None:
         for scenario in quiz.scenarios:
+            if scenario.verdict is not None:
+                doc.error(scenario.line, f"a verdict ({{#{scenario.id} {scenario.verdict}}}) only belongs on "
+                                         f"the end scene of a conversation")
             if scenario.is_end:
                 doc.error(scenario.line, f"scenario '{scenario.id}' has no choices: add a task list ('- [ ] ...')")
             else:
