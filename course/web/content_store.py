@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template, request
 
 from course.content import Catalog, ContentError, ContentStore
+from course.content.quality import QualityReport, analyse, load_settings
 from course.web.serving import serving
 
 
@@ -36,4 +37,16 @@ def catalog() -> Catalog:
     return current_app.extensions["content"].catalog
 
 
-__all__ = ["catalog", "init_app", "ContentError"]
+def quality_report() -> QualityReport:
+    """The assessment-quality report of the content being served. The catalog is
+    frozen, so the report is computed once per loaded version, on first request."""
+    current = catalog()
+    cached = current_app.extensions.get("content_quality")
+    if cached is None or cached[0] is not current:
+        settings = load_settings(current_app.config["CONTENT_DIR"])
+        cached = (current, analyse(current, settings))
+        current_app.extensions["content_quality"] = cached
+    return cached[1]
+
+
+__all__ = ["catalog", "init_app", "quality_report", "ContentError"]

@@ -1,8 +1,9 @@
 from flask import Blueprint, Response, abort, current_app, render_template, stream_with_context
 
+from course.content.quality import PASS_LIMIT, SHARE_LIMIT
 from course.reporting import exports, item_analysis
 from course.time import site_today
-from course.web.content_store import catalog
+from course.web.content_store import catalog, quality_report
 from course.web.policy import trainer_required
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
@@ -46,6 +47,13 @@ def preview_quiz(course_slug, lesson_slug):
 
 def _min_group() -> int:
     return int(current_app.config["MIN_GROUP_SIZE"])
+
+
+@bp.get("/quality/")
+def quality():
+    """Could a test-wise learner pass without understanding? The figures of `content check`."""
+    return render_template("trainer/quality.html", report=quality_report(),
+                           share_limit=SHARE_LIMIT, pass_limit=PASS_LIMIT)
 
 
 @bp.get("/analysis/")
