@@ -60,6 +60,7 @@ EXPECTED = {
     "trainer.index": row("GET", *TRAINERS),
     "trainer.preview_lesson": row("GET", *TRAINERS),
     "trainer.preview_quiz": row("GET", *TRAINERS),
+    "trainer.quality": row("GET", *TRAINERS),
     "trainer.analysis_index": row("GET", *TRAINERS),
     "trainer.quiz_analysis": row("GET", *TRAINERS),
     "trainer.quiz_analysis_csv": row("GET", *TRAINERS),
