@@ -212,8 +212,7 @@ def sign_in(browser: Browser) -> None:
 
 
 def pick_lessons(lesson_slug: str | None, quiz_slug: str | None):
-    """(lesson slug to GET, plain-quiz lesson slug, the all-best answers for that quiz)."""
-    from course.learning.attempts import best_answers
+    """(lesson slug to GET, plain-quiz lesson slug, that quiz)."""
     from course.content import load_catalog
 
     catalog = load_catalog(ROOT)
@@ -227,20 +226,26 @@ def pick_lessons(lesson_slug: str | None, quiz_slug: str | None):
     quiz_lesson, _ = catalog.find_lesson(COURSE, quiz_slug)
     if quiz_lesson is None or quiz_lesson.quiz is None or quiz_lesson.quiz.type != "scenarios":
         raise BenchError(f"'{quiz_slug}' is not a lesson with a plain (scenarios) quiz")
-    return lesson_slug, quiz_slug, best_answers(quiz_lesson.quiz)
+    return lesson_slug, quiz_slug, quiz_lesson.quiz
 
 
-def quiz_form(browser: Browser, quiz_slug: str, answers: dict[str, str]) -> list[tuple[str, str]]:
-    """The submission body: csrf_token, a fresh quiz token, and the best answers."""
+def quiz_form(browser: Browser, quiz_slug: str, quiz) -> list[tuple[str, str]]:
+    """The submission body: csrf_token, a fresh quiz token, and the best answers for the
+    scenarios the form shows (a pool's draw: the ids in the radio names)."""
+    from course.learning.attempts import best_answers
+
     path = f"/courses/{COURSE}/{quiz_slug}/quiz"
     status, _, html = browser.get(path)
     csrf, token = CSRF.search(html), QUIZ_TOKEN.search(html)
     if status != 200 or not csrf or not token:
         raise BenchError(f"GET {path}: no csrf_token or quiz token on the page (status {status})")
     radios = set(RADIO.findall(html))
-    expected = {f"answer-{scenario_id}" for scenario_id in answers}
-    if radios != expected:
-        raise BenchError(f"GET {path}: the form asks {sorted(radios)}, the content has {sorted(expected)}")
+    pool = {f"answer-{s.id}" for s in quiz.scenarios}
+    expected_count = quiz.draw or len(pool)
+    if not radios <= pool or len(radios) != expected_count:
+        raise BenchError(f"GET {path}: the form asks {sorted(radios)}, the content has {sorted(pool)}"
+                         f"{f' (draw {quiz.draw})' if quiz.draw else ''}")
+    answers = best_answers(quiz, [name[len("answer-"):] for name in radios])
     return ([("csrf_token", csrf.group(1)), ("token", token.group(1))]
             + [(f"answer-{scenario_id}", choice_id) for scenario_id, choice_id in answers.items()])
 
@@ -373,7 +378,7 @@ def main(argv=None) -> int:
     bin_dir = venv_bin()
     proc = None
     try:
-        lesson_slug, quiz_slug, answers = pick_lessons(args.lesson, args.quiz)
+        lesson_slug, quiz_slug, quiz = pick_lessons(args.lesson, args.quiz)
         print(f"bench: database {database_url}")
         flask_command(bin_dir, env, "db", "upgrade")
         flask_command(bin_dir, env, "demo", "seed")
@@ -391,7 +396,7 @@ def main(argv=None) -> int:
         if status != 200 or url != base + lesson_path:
             raise BenchError(f"GET {lesson_path} as {EMAIL} gave {status} at {url}")
         submit_path = f"/courses/{COURSE}/{quiz_slug}/quiz"
-        form = quiz_form(browser, quiz_slug, answers)
+        form = quiz_form(browser, quiz_slug, quiz)
         status, location = browser.post_status(submit_path, form)
         if status != 303 or "/quiz/attempts/" not in location:
             raise BenchError(f"POST {submit_path} with the best answers gave {status} (Location {location!r}), "

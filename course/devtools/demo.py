@@ -63,9 +63,11 @@ def _finish(person, lesson) -> None:
     progress.record_open(person, lesson)
     progress.mark_done(person, lesson)
     if lesson.quiz is not None:
+        drawn = attempts.draw_scenarios(person, lesson)     # a pool shows some of its scenarios
         token = attempts.FormToken(person.id, lesson.course_slug, lesson.slug, lesson.quiz.content_hash,
-                                   secrets.token_urlsafe(18), time.utcnow())
-        attempts.record_attempt(person, lesson, token, attempts.grade(lesson.quiz, attempts.best_answers(lesson.quiz)))
+                                   secrets.token_urlsafe(18), time.utcnow(), drawn)
+        result = attempts.grade(lesson.quiz, attempts.best_answers(lesson.quiz, drawn), drawn)
+        attempts.record_attempt(person, lesson, token, result)
 
 
 def seed(with_progress: bool = True, catalog=None) -> list[tuple[str, str, str]]:

@@ -11,7 +11,7 @@ import secrets
 
 from peewee import PostgresqlDatabase, fn
 
-from course.learning.attempts import grade
+from course.learning.attempts import grade, pick_from_pool
 from course.content.quiztypes import QUIZ_TYPES
 from course.data.db import db
 from course.data.models import Answer, Attempt, Membership, Person, Progress, Team, utcnow
@@ -46,12 +46,14 @@ def _fix_sequences(models) -> None:
                            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
 
 
-def _answers_for(quiz, rng, skill: float) -> dict:
-    """A plausible answer set: each scenario answered best with probability `skill`."""
+def _answers_for(quiz, rng, skill: float, drawn=None) -> dict:
+    """A plausible answer set: each scenario (of `drawn`, a pool's draw, when given)
+    answered best with probability `skill`."""
     answers = {}
     quiz_type = QUIZ_TYPES[quiz.type]
     scene = quiz.scenarios[0]
-    for scenario in (quiz.scenarios if not quiz_type.branching else []):
+    shown = [s for s in quiz.scenarios if drawn is None or s.id in drawn]
+    for scenario in (shown if not quiz_type.branching else []):
         pick = scenario.best_choice if rng.random() < skill else rng.choice(scenario.choices)
         answers[scenario.id] = pick.id
     while quiz_type.branching and scene is not None and not scene.is_end:
@@ -95,7 +97,7 @@ def scale(catalog, learners: int, teams: int, seed: int = 7, now: datetime.datet
         progress_rows, attempt_rows, answer_rows = [], [], []
         for i in range(learners):
             pid = first_learner + i
-            answered = set()
+            answered, seen = set(), {}     # seen: (course, lesson) -> scenario ids answered
             skill = rng.uniform(0.45, 0.95)
             for course in courses:
                 lessons = course.visible_lessons()
@@ -117,7 +119,11 @@ def scale(catalog, learners: int, teams: int, seed: int = 7, now: datetime.datet
                             tries, result = 0, None
                             while tries < 3 and (result is None or not result.passed):
                                 tries += 1
-                                result = grade(lesson.quiz, _answers_for(lesson.quiz, rng, skill + 0.1 * tries))
+                                # A pool draws per attempt, unseen scenarios first, as the quiz page does.
+                                seen_here = seen.setdefault((course.slug, lesson.slug), set())
+                                drawn = pick_from_pool(lesson.quiz, seen_here, rng)
+                                result = grade(lesson.quiz, _answers_for(lesson.quiz, rng, skill + 0.1 * tries, drawn),
+                                               drawn)
                                 submitted = done + datetime.timedelta(minutes=3 * tries)
                                 attempt_rows.append({
                                     "id": attempt_id, "person": pid, "course_slug": course.slug,
@@ -135,6 +141,7 @@ def scale(catalog, learners: int, teams: int, seed: int = 7, now: datetime.datet
                                         "tag": answer.choice.tag,
                                         "first_try": (answer.scenario.id, answer.scenario.content_hash) not in answered})
                                     answered.add((answer.scenario.id, answer.scenario.content_hash))
+                                    seen_here.add(answer.scenario.id)
                                     answer_id += 1
                                 attempt_id += 1
                             row["best_score"] = result.score

@@ -5,6 +5,10 @@ A quiz form carries a signed token naming the person, the lesson, the quiz
 version and a random nonce. Nothing is written when the form is shown; on
 submit the nonce becomes the attempt's unique key, so a double click or a
 resubmitted form records one attempt.
+
+A pool (`draw: N`) shows N of its scenarios per attempt: those this learner
+has not answered before come first. The drawn ids are part of the signed token,
+so a submission is graded against the set its own form showed.
 """
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ class QuizChanged(ValueError):
     """The quiz file changed since the form was shown: ask again, store nothing."""
 
 
+_RANDOM = secrets.SystemRandom()
+
+
 @dataclass(frozen=True)
 class FormToken:
     person_id: int
@@ -41,6 +48,7 @@ class FormToken:
     content_hash: str
     nonce: str
     started_at: datetime.datetime
+    scenario_ids: tuple[str, ...] | None = None    # a pool's drawn scenarios; None = the whole quiz
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -48,11 +56,19 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def issue_token(secret_key: str, person, lesson, now: datetime.datetime | None = None,
-                scenario_id: str = "") -> str:
+                scenario_id: str = "", scenario_ids=None) -> str:
+    """`scenario_ids`: the scenarios a pool drew for this form (`draw_scenarios`); signed with the rest."""
     now = now or utcnow()
-    return _serializer(secret_key).dumps({
-        "p": person.id, "c": lesson.course_slug, "l": lesson.slug, "h": lesson.quiz.content_hash,
-        "s": scenario_id, "n": secrets.token_urlsafe(18), "t": now.isoformat()})
+    data = {"p": person.id, "c": lesson.course_slug, "l": lesson.slug, "h": lesson.quiz.content_hash,
+            "s": scenario_id, "n": secrets.token_urlsafe(18), "t": now.isoformat()}
+    if scenario_ids is not None:
+        data["d"] = list(scenario_ids)
+    return _serializer(secret_key).dumps(data)
+
+
+def _valid_draw(quiz, drawn) -> bool:
+    ids = {s.id for s in quiz.scenarios if not s.is_end}
+    return len(drawn) == quiz.draw and len(set(drawn)) == len(drawn) and set(drawn) <= ids
 
 
 def read_token(secret_key: str, token: str, person, lesson, scenario_id: str = "") -> FormToken:
@@ -65,8 +81,14 @@ def read_token(secret_key: str, token: str, person, lesson, scenario_id: str = "
         raise TamperedForm("This quiz form belongs to another attempt.")
     if data.get("h") != lesson.quiz.content_hash:
         raise QuizChanged("The quiz was updated while you were answering. Please answer it again.")
+    drawn = tuple(data["d"]) if isinstance(data.get("d"), list) else None
+    if not scenario_id and lesson.quiz.draw is not None and drawn is None:
+        # A form from before the quiz became a pool: draw afresh.
+        raise QuizChanged("The quiz was updated while you were answering. Please answer it again.")
+    if drawn is not None and (scenario_id or lesson.quiz.draw is None or not _valid_draw(lesson.quiz, drawn)):
+        raise TamperedForm("This quiz form belongs to another attempt.")
     return FormToken(person.id, data["c"], data["l"], data["h"], data["n"],
-                     datetime.datetime.fromisoformat(data["t"]))
+                     datetime.datetime.fromisoformat(data["t"]), drawn)
 
 
 def answers_from_form(form) -> dict[str, str]:
@@ -75,8 +97,9 @@ def answers_from_form(form) -> dict[str, str]:
             if key.startswith("answer-") and value}
 
 
-def grade(quiz, answers: dict[str, str]) -> Grade:
-    return QUIZ_TYPES[quiz.type].grade(quiz, answers)
+def grade(quiz, answers: dict[str, str], scenario_ids=None) -> Grade:
+    """`scenario_ids`: the scenarios the attempt showed (a pool's draw); None = the whole quiz."""
+    return QUIZ_TYPES[quiz.type].grade(quiz, answers, scenario_ids)
 
 
 def grade_one(scenario, choice_id: str) -> Grade:
@@ -87,15 +110,58 @@ def grade_one(scenario, choice_id: str) -> Grade:
     return Grade((GradedAnswer(scenario, choice),), 1.0 if choice.best else 0.0, choice.best)
 
 
-def best_answers(quiz) -> dict[str, str]:
-    """The all-best answers: every scenario, or the best path through a conversation."""
+def best_answers(quiz, scenario_ids=None) -> dict[str, str]:
+    """The all-best answers: every scenario (or those of `scenario_ids`, a pool's draw),
+    or the best path through a conversation."""
     if not QUIZ_TYPES[quiz.type].branching:
-        return {s.id: s.best_choice.id for s in quiz.scenarios}
+        return {s.id: s.best_choice.id for s in shown_scenarios(quiz, scenario_ids)}
     answers, scene = {}, quiz.scenarios[0]
     while scene is not None and not scene.is_end and scene.id not in answers:
         answers[scene.id] = scene.best_choice.id
         scene = quiz.scenario(scene.best_choice.next_scene)
     return answers
+
+
+# --- pools ------------------------------------------------------------------------
+
+def shown_scenarios(quiz, scenario_ids=None) -> tuple:
+    """The scenarios an attempt shows, in file order: the drawn ones, or all when None."""
+    if scenario_ids is None:
+        return quiz.scenarios
+    drawn = set(scenario_ids)
+    return tuple(s for s in quiz.scenarios if s.id in drawn)
+
+
+def pick_from_pool(quiz, seen: set, rng=_RANDOM) -> tuple[str, ...] | None:
+    """Pure: `quiz.draw` scenario ids, those not in `seen` first (at random among them),
+    then random others; in file order. None when the quiz is not a pool."""
+    if quiz.draw is None or QUIZ_TYPES[quiz.type].branching:
+        return None
+    pool = [s.id for s in quiz.scenarios if not s.is_end]
+    count = min(quiz.draw, len(pool))
+    unseen = [sid for sid in pool if sid not in seen]
+    if len(unseen) >= count:
+        chosen = set(rng.sample(unseen, count))
+    else:
+        chosen = set(unseen) | set(rng.sample([sid for sid in pool if sid in seen], count - len(unseen)))
+    return tuple(sid for sid in pool if sid in chosen)
+
+
+def seen_scenarios(person, lesson, kind: str = "quiz") -> set:
+    """Scenario ids (any version) this person answered in attempts of this lesson, aliases included."""
+    return {sid for (sid,) in Answer.select(Answer.scenario_id).join(Attempt)
+            .where((Attempt.person == person) & (Attempt.course_slug == lesson.course_slug)
+                   & Attempt.lesson_slug.in_((lesson.slug, *lesson.aliases)) & (Attempt.kind == kind))
+            .distinct().tuples()}
+
+
+def draw_scenarios(person, lesson, rng=_RANDOM) -> tuple[str, ...] | None:
+    """The scenarios one attempt of a pool shows this person: unseen ones first. A read
+    (nothing is stored: the draw travels in the form token). None when the quiz is no pool."""
+    quiz = lesson.quiz
+    if quiz is None or quiz.draw is None or QUIZ_TYPES[quiz.type].branching:
+        return None
+    return pick_from_pool(quiz, seen_scenarios(person, lesson), rng)
 
 
 def answered_before(person, lesson, kind: str, attempt_id: int) -> set:
@@ -111,8 +177,12 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
     """Store the attempt and its answers; returns (attempt, created).
 
     A second submission of the same form finds the first attempt instead.
+    For a pool, `result` must grade the scenarios `token` drew (`grade(..., token.scenario_ids)`).
     A passed quiz schedules its scenarios for review; a review answer moves
     `review_card` on. Both happen in the same transaction, only for a new attempt."""
+    if token.scenario_ids is not None and \
+            sorted(a.scenario.id for a in result.answers) != sorted(token.scenario_ids):
+        raise GradeError("the answers graded are not the scenarios this form drew")
     try:
         with db.atomic():
             attempt = Attempt.create(

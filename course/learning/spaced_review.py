@@ -67,15 +67,26 @@ def reviewable(quiz) -> bool:
 
 
 def schedule_after_pass(person, lesson, attempt) -> int:
-    """Create (or refresh) a card per scenario when a quiz is passed. Returns cards written."""
+    """Create (or refresh) a card per scenario answered in the passing attempt (all of a
+    plain quiz; the drawn ones of a pool). Returns cards written."""
     quiz = lesson.quiz
     if not reviewable(quiz):
         return 0
-    first = (Attempt.select().where((Attempt.person == person) & (Attempt.course_slug == lesson.course_slug)
-                                    & (Attempt.lesson_slug == lesson.slug) & (Attempt.kind == "quiz"))
-             .order_by(Attempt.submitted_at, Attempt.id).first())
-    first_right = {a.scenario_id for a in Answer.select(Answer.scenario_id, Answer.best)
-                   .where((Answer.attempt == first) & (Answer.best == True))}  # noqa: E712
+    scope = ((Attempt.person == person) & (Attempt.course_slug == lesson.course_slug)
+             & (Attempt.lesson_slug == lesson.slug) & (Attempt.kind == "quiz"))
+    if quiz.draw is None:
+        first = Attempt.select().where(scope).order_by(Attempt.submitted_at, Attempt.id).first()
+        first_right = {a.scenario_id for a in Answer.select(Answer.scenario_id, Answer.best)
+                       .where((Answer.attempt == first) & (Answer.best == True))}  # noqa: E712
+    else:
+        # A pool: each scenario's first try is in the first attempt that drew it.
+        first_right, seen = set(), set()
+        for scenario_id, best in (Answer.select(Answer.scenario_id, Answer.best).join(Attempt).where(scope)
+                                  .order_by(Attempt.submitted_at, Attempt.id, Answer.position).tuples()):
+            if scenario_id not in seen:
+                seen.add(scenario_id)
+                if best:
+                    first_right.add(scenario_id)
     now_right = {a.scenario_id: a.best for a in attempt.answers}
     when = _aware(attempt.submitted_at)
     existing = {c.scenario_id: c for c in ReviewCard.select().where(
@@ -83,6 +94,8 @@ def schedule_after_pass(person, lesson, attempt) -> int:
         & (ReviewCard.lesson_slug == lesson.slug))}
     new_rows, written = [], 0
     for scenario in quiz.scenarios:
+        if scenario.id not in now_right:
+            continue     # not drawn in this attempt: it has not been learnt yet
         if scenario.id in existing and existing[scenario.id].retired_at is None \
                 and existing[scenario.id].scenario_hash == scenario.content_hash:
             continue     # already on a schedule: a retake does not reset it

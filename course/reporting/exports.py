@@ -44,7 +44,8 @@ def team_report_rows(report, fmt_datetime):
 
 def analysis_rows(result):
     """Item analysis as CSV: one row per choice of each scenario version.
-    Groups under the privacy threshold keep their row but not their figures."""
+    Groups under the privacy threshold keep their row but not their figures; so does a
+    version nobody has answered yet."""
     header = ["Scenario id", "Scenario", "Version", "Current version", "Learners", "Best on first try %",
               "Best over all attempts %", "Choice id", "Choice", "Tag", "Best choice", "Times chosen", "Share %"]
 
@@ -58,6 +59,11 @@ def analysis_rows(result):
                 # One row and no choices: which choices were picked would itself tell.
                 yield [fig.scenario_id, title, fig.version, "yes" if fig.current else "no",
                        f"fewer than {result.min_group}", "", "", "", "(hidden)", "", "", "", ""]
+                continue
+            if not fig.answers:
+                # Never answered (a pool may not have drawn it yet): no answers, not a zero share.
+                yield [fig.scenario_id, title, fig.version, "yes" if fig.current else "no", 0,
+                       "", "", "", "(no answers yet)", "", "", "", ""]
                 continue
             for choice in fig.choices:
                 text = choice.choice.text if choice.choice else "(no longer in the quiz)"

@@ -1,7 +1,9 @@
 """Item analysis and content health for trainers: read-only, aggregate, private.
 
 Figures are grouped by scenario *version* (its content hash): a rewritten
-scenario starts fresh, and older versions stay viewable. Any group of fewer
+scenario starts fresh, and older versions stay viewable. Every denominator is
+per scenario (the learners and answers of the attempts that showed it), so a
+pool, whose attempts each draw a few of its scenarios, needs nothing special. Any group of fewer
 than MIN_GROUP_SIZE learners is reported as hidden, and no query here returns
 a person's name.
 """
@@ -105,7 +107,7 @@ def analyse_quiz(lesson, min_group: int) -> QuizAnalysis:
     scope = _scope(lesson)
 
     # 1. Per choice of each scenario version: times chosen, times best, and
-    #    first answers (each learner has exactly one per version).
+    #    first answers (each learner who was shown the version has exactly one).
     counts = (Answer.select(Answer.scenario_id, Answer.scenario_hash, Answer.choice_id, Answer.tag,
                             fn.COUNT(Answer.id), fn.SUM(Answer.best.cast("integer")),
                             fn.SUM(Answer.first_try.cast("integer")),
@@ -130,7 +132,8 @@ def analyse_quiz(lesson, min_group: int) -> QuizAnalysis:
         fig = figures[key]
         fig.answers += n
         fig.best_answers += int(best or 0)
-        # Every learner has exactly one first answer per scenario version.
+        # Every learner shown this version has exactly one first answer to it (in a
+        # pool, a learner the version was never drawn for has none).
         fig.first_learners += int(firsts or 0)
         fig.first_best += int(first_best or 0)
         match = next((c for c in fig.choices if c.choice_id == cid), None)

@@ -47,8 +47,9 @@ class QuizType:
         """Add type-specific problems to the document being parsed."""
         raise NotImplementedError
 
-    def grade(self, quiz, answers: dict[str, str]) -> Grade:
-        """Pure: scenario id -> choice id in, Grade out. Raises GradeError or Incomplete."""
+    def grade(self, quiz, answers: dict[str, str], scenario_ids=None) -> Grade:
+        """Pure: scenario id -> choice id in, Grade out. Raises GradeError or Incomplete.
+        `scenario_ids`: the scenarios this attempt showed (a pool's draw); None = the whole quiz."""
         raise NotImplementedError
 
     @staticmethod

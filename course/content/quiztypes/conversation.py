@@ -41,7 +41,9 @@ class ConversationQuiz(QuizType):
             if scene.id not in reachable:
                 doc.error(scene.line, f"scene '{scene.id}' cannot be reached from the first scene")
 
-    def grade(self, quiz, answers: dict[str, str]) -> Grade:
+    def grade(self, quiz, answers: dict[str, str], scenario_ids=None) -> Grade:
+        if scenario_ids is not None:
+            raise GradeError("a conversation is one path: it has no drawn set of scenes")
         self._check_known(quiz, answers)
         path, scene, missing = [], quiz.scenarios[0] if quiz.scenarios else None, []
         visited = set()

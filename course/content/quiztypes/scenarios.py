@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from .base import Grade, GradedAnswer, Incomplete, QuizType
+from .base import Grade, GradedAnswer, GradeError, Incomplete, QuizType
 
 
 class ScenarioQuiz(QuizType):
-    """Independent scenarios; the learner answers every one."""
+    """Independent scenarios; the learner answers every one shown. A pool
+    (`draw: N`) shows N of them per attempt, and the attempt is graded on those."""
     name = "scenarios"
     label = "Scenarios"
     template = "quiz/take_scenarios.html"   # how the take page renders this type
@@ -20,11 +21,22 @@ class ScenarioQuiz(QuizType):
             else:
                 self._check_choices(scenario, doc)
 
-    def grade(self, quiz, answers: dict[str, str]) -> Grade:
+    def grade(self, quiz, answers: dict[str, str], scenario_ids=None) -> Grade:
         self._check_known(quiz, answers)
-        missing = [s.id for s in quiz.scenarios if s.id not in answers]
+        shown = quiz.scenarios
+        if scenario_ids is not None:
+            drawn = set(scenario_ids)
+            unknown = drawn - {s.id for s in quiz.scenarios if not s.is_end}
+            if unknown or not drawn:
+                raise GradeError(f"the drawn set names scenarios this quiz does not have: {', '.join(sorted(unknown))}"
+                                 if unknown else "an attempt draws at least one scenario")
+            outside = set(answers) - drawn
+            if outside:
+                raise GradeError(f"answers for scenarios this attempt did not show: {', '.join(sorted(outside))}")
+            shown = tuple(s for s in quiz.scenarios if s.id in drawn)     # file order
+        missing = [s.id for s in shown if s.id not in answers]
         if missing:
             raise Incomplete(missing)
-        graded = tuple(GradedAnswer(s, s.choice(answers[s.id])) for s in quiz.scenarios)
+        graded = tuple(GradedAnswer(s, s.choice(answers[s.id])) for s in shown)
         score = sum(1 for a in graded if a.best) / len(graded) if graded else 0.0
         return Grade(graded, score, score >= quiz.pass_score)

@@ -23,7 +23,9 @@ def _quiz_lesson(course_slug, lesson_slug):
     return course, lesson, is_alias
 
 
-def _render_take(course, lesson, token, answers, error=None, missing=(), status=200, scene=None):
+def _render_take(course, lesson, token, answers, error=None, missing=(), status=200, scene=None,
+                 scenario_ids=None):
+    """`scenario_ids`: the scenarios this form's token drew (a pool); None shows the whole quiz."""
     quiz = lesson.quiz
     quiz_type = QUIZ_TYPES[quiz.type]
     if quiz_type.branching and scene is None:
@@ -38,7 +40,13 @@ def _render_take(course, lesson, token, answers, error=None, missing=(), status=
             current = quiz.scenario(choice.next_scene)
     return render_template(quiz_type.template, course=course, lesson=lesson, quiz=quiz, token=token,
                            answers=answers, error=error, missing=set(missing), scene=scene, path=path,
-                           step=len(path) + 1), status
+                           step=len(path) + 1, scenarios=attempts.shown_scenarios(quiz, scenario_ids)), status
+
+
+def _fresh_form(lesson):
+    """A new token for this person, with a new draw when the quiz is a pool: (token, drawn ids)."""
+    drawn = attempts.draw_scenarios(current_user, lesson)
+    return attempts.issue_token(current_app.config["SECRET_KEY"], current_user, lesson, scenario_ids=drawn), drawn
 
 
 @bp.get("/<course_slug>/<lesson_slug>/quiz")
@@ -46,8 +54,8 @@ def take(course_slug, lesson_slug):
     course, lesson, is_alias = _quiz_lesson(course_slug, lesson_slug)
     if is_alias:
         return redirect(url_for("quiz.take", course_slug=course.slug, lesson_slug=lesson.slug), 301)
-    token = attempts.issue_token(current_app.config["SECRET_KEY"], current_user, lesson)
-    return _render_take(course, lesson, token, {})
+    token, drawn = _fresh_form(lesson)
+    return _render_take(course, lesson, token, {}, scenario_ids=drawn)
 
 
 @bp.post("/<course_slug>/<lesson_slug>/quiz")
@@ -60,12 +68,13 @@ def submit(course_slug, lesson_slug):
     except attempts.TamperedForm as exc:
         abort(400, str(exc))
     except attempts.QuizChanged as exc:
-        fresh = attempts.issue_token(current_app.config["SECRET_KEY"], current_user, lesson)
-        return _render_take(course, lesson, fresh, {}, error=str(exc), status=409)
+        fresh, drawn = _fresh_form(lesson)
+        return _render_take(course, lesson, fresh, {}, error=str(exc), status=409, scenario_ids=drawn)
 
     answers = attempts.answers_from_form(request.form)
     try:
-        result = attempts.grade(quiz, answers)
+        # Graded against the scenarios this form's own token drew, never others.
+        result = attempts.grade(quiz, answers, token.scenario_ids)
     except GradeError as exc:
         abort(400, f"This submission names a scenario or choice the quiz does not have ({exc}). Nothing was saved.")
     except Incomplete as exc:
@@ -78,6 +87,7 @@ def submit(course_slug, lesson_slug):
                                 error="Choose one response to continue.", status=400)
         count = len(exc.missing)
         return _render_take(course, lesson, raw_token, answers, missing=exc.missing, status=400,
+                            scenario_ids=token.scenario_ids,
                             error=f"Choose an answer for every scenario: {count} still "
                                   f"{'needs' if count == 1 else 'need'} one. Nothing was saved yet.")
     attempt, _ = attempts.record_attempt(current_user, lesson, token, result)
