@@ -255,7 +255,34 @@ class ReviewCard(BaseModel):
                                & (cls.lesson_slug == lesson_slug) & (cls.scenario_id == scenario_id))
 
 
-ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, Attempt, Answer, Assignment, ReviewCard]
+class Reflection(BaseModel):
+    """A learner's private answer to a lesson's reflection prompt. Append-only:
+    saving again adds a row, so the history is kept. Only its owner reads it."""
+    person = ForeignKeyField(Person, backref="reflections", on_delete="CASCADE")
+    course_slug = CharField(max_length=100)
+    lesson_slug = CharField(max_length=100)
+    prompt_id = CharField(max_length=100)
+    prompt_text = TextField()                    # the prompt as the learner saw it
+    text = TextField()
+    created_at = DateTimeField(default=utcnow)
 
-__all__ = ["ALL_MODELS", "ROLES", "Answer", "Assignment", "Attempt", "LoginToken", "Membership", "Person", "Progress", "ReviewCard", "Team",
-           "fn", "utcnow"]
+    class Meta:
+        indexes = ((("person", "course_slug", "lesson_slug", "prompt_id"), False),
+                   (("person", "created_at"), False))
+
+    @classmethod
+    def for_person(cls, person):
+        """The person's reflections, latest first."""
+        return cls.select().where(cls.person == person).order_by(cls.created_at.desc(), cls.id.desc())
+
+    @classmethod
+    def for_lesson(cls, person, course_slug: str, lesson_slugs):
+        """The person's reflections on one lesson (under any of its slugs), latest first."""
+        return (cls.for_person(person)
+                .where((cls.course_slug == course_slug) & (cls.lesson_slug.in_(list(lesson_slugs)))))
+
+
+ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, Attempt, Answer, Assignment, ReviewCard, Reflection]
+
+__all__ = ["ALL_MODELS", "ROLES", "Answer", "Assignment", "Attempt", "LoginToken", "Membership", "Person", "Progress",
+           "Reflection", "ReviewCard", "Team", "fn", "utcnow"]

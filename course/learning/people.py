@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.data.db import db
-from course.learning import attempts
+from course.learning import attempts, reflections
 from course.data.models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, Team
 from course.time import utcnow
 
@@ -341,6 +341,7 @@ def export_person_data(person: Person) -> dict:
                              "created_at": _iso(c.created_at), "retired_at": _iso(c.retired_at)}
                             for c in ReviewCard.select().where(ReviewCard.person == person)
                             .order_by(ReviewCard.course_slug, ReviewCard.lesson_slug, ReviewCard.scenario_id)],
+        "reflections": reflections.export_reflections(person),
         "sign_in_links": [{"purpose": t.purpose, "created_at": _iso(t.created_at), "expires_at": _iso(t.expires_at),
                            "used_at": _iso(t.used_at)}
                           for t in LoginToken.select().where(LoginToken.person == person)],
@@ -348,6 +349,7 @@ def export_person_data(person: Person) -> dict:
 
 
 def erase_person(person: Person) -> None:
-    """Remove the person and everything recorded about them (cascading deletes)."""
+    """Remove the person and everything recorded about them, reflections included
+    (cascading deletes)."""
     with db.atomic():
         person.delete_instance(recursive=True)

@@ -1,9 +1,10 @@
-"""A person's own account: password change."""
+"""A person's own account: password change, results, private reflections."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from course.learning import attempts as attempts_record
 from course.learning import people
+from course.learning import reflections as reflections_record
 from course.reporting import lesson_states
 from course.web.content_store import catalog
 
@@ -44,3 +45,11 @@ def attempts():
         rows.append({"attempt": attempt, "lesson": lesson if lesson and lesson.quiz and not lesson.draft else None})
     return render_template("account/attempts.html", rows=rows,
                            courses=lesson_states.courses_progress(current_user, cat.courses))
+
+
+@bp.get("/reflections")
+@login_required
+def reflections():
+    """The signed-in person's own reflections; no address shows anyone else's."""
+    return render_template("account/reflections.html",
+                           groups=reflections_record.reflections_by_lesson(current_user, catalog()))

@@ -1,8 +1,8 @@
-"""Learners: course outline, lesson pages, marking done, certificates."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+"""Learners: course outline, lesson pages, job aids, reflections, marking done, certificates."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course.learning import progress
+from course.learning import progress, reflections
 from course.reporting import lesson_states
 from course.web.content_store import catalog
 
@@ -45,10 +45,53 @@ def lesson(course_slug, lesson_slug):
     state = lesson_states.course_progress(current_user, course)
     if progress.visit_needs_recording(state.of(lesson.slug), lesson):
         progress.record_open(current_user, lesson)
+        state = None        # read again below, with the visit
+    return _render_lesson(course, lesson, state)
+
+
+def _render_lesson(course, lesson, state=None, status=200, reflection_error=None, answers=None):
+    """The lesson page; `answers` (prompt id -> text) replaces the saved answers after a refused save."""
+    if state is None:
         state = lesson_states.course_progress(current_user, course)
     previous, following = course.neighbours(lesson)
+    saved = reflections.latest_answers(current_user, lesson) if lesson.reflection else {}
+    if answers is None:
+        answers = {prompt_id: row.text for prompt_id, row in saved.items()}
     return render_template("learn/lesson.html", course=course, lesson=lesson, previous=previous,
-                           following=following, mine=state.of(lesson.slug), progress=state)
+                           following=following, mine=state.of(lesson.slug), progress=state,
+                           reflection_saved=saved, reflection_answers=answers,
+                           reflection_error=reflection_error,
+                           reflection_max=reflections.MAX_TEXT), status
+
+
+REFLECTION_FIELD = "reflection-"
+
+
+@bp.post("/<course_slug>/<lesson_slug>/reflection")
+def save_reflection(course_slug, lesson_slug):
+    course, lesson, _ = published_lesson_or_404(course_slug, lesson_slug)
+    answers = {key[len(REFLECTION_FIELD):]: value for key, value in request.form.items()
+               if key.startswith(REFLECTION_FIELD)}
+    try:
+        saved = reflections.save_reflections(current_user, lesson, answers)
+    except reflections.ReflectionError as exc:
+        if not lesson.reflection:
+            abort(400, str(exc))
+        # The learner's words stay in the boxes, so nothing they wrote is lost.
+        return _render_lesson(course, lesson, status=400, reflection_error=exc, answers=answers)
+    flash("Saved. Only you can see this." if saved else "Nothing to save: every answer was empty.",
+          "success" if saved else "info")
+    return redirect(url_for("learn.lesson", course_slug=course.slug, lesson_slug=lesson.slug), 303)
+
+
+@bp.get("/<course_slug>/aids/<aid_slug>")
+def aid(course_slug, aid_slug):
+    course = course_or_404(course_slug)
+    job_aid = course.aid(aid_slug)
+    if job_aid is None:
+        abort(404)
+    lessons = [lesson for lesson in course.visible_lessons() if job_aid.slug in lesson.aids]
+    return render_template("learn/aid.html", course=course, aid=job_aid, lessons=lessons)
 
 
 @bp.post("/<course_slug>/<lesson_slug>/done")
