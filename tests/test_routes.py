@@ -46,6 +46,9 @@ EXPECTED = {
     "auth.sign_out": row("POST", SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN),
     "account.password": row("GET", *SIGNED_IN),
     "account.attempts": row("GET", *SIGNED_IN),
+    "account.reflections": row("GET", *SIGNED_IN),
+    "learn.aid": row("GET", SIGN_IN, 404, 404, 404, 404),               # no such aid
+    "learn.save_reflection": row("POST", SIGN_IN, 400, 400, 400, 400),  # this lesson asks for none
     "learn.outline": row("GET", *SIGNED_IN),
     "learn.lesson": row("GET", *SIGNED_IN),
     "learn.mark_done": row("POST", SIGN_IN, QUIZ, QUIZ, QUIZ, QUIZ),
@@ -116,6 +119,7 @@ def values(seeded, clients):
             "course_slug": COURSE,
             "lesson_slug": LESSON,
             "person_id": learner.id,
+            "aid_slug": "no-such-aid",
             "team_id": Team.by_name("Warehouse North").id,     # managed by manager@example.com
             "attempt_id": attempt_id,
             "token": "not-a-real-token",
