@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import datetime
 import re
-import socket
 import uuid
 
 import pytest
 
 from course.data.db import db
 from course.data.models import LoginToken, Person, utcnow
-from support import DEMO_PASSWORD, LESSON, ROLE_EMAILS, csrf_token, make_app, post, seed_people, sign_in
+from helpers.accounts import (COURSE_URL, LINK, NEW_PASSWORD, REDIS_URI, attempt_sign_in, change_password,
+                              cookie_flags, error_text, from_address, invite, is_signed_in, password_hash,
+                              redis_or_skip, sent_to_sign_in, set_cookie_header, signup_form, use_link)
+from helpers.content import LESSON
+from helpers.db import person
+from helpers.http import csrf_token, post, sign_in, signed_in
+from helpers.people import ADMIN, DEMO_PASSWORD, LEARNER, ROLE_EMAILS, seed_people
 
-LEARNER = ROLE_EMAILS["learner"]
-COURSE_URL = "/courses/demo/"
-NEW_PASSWORD = "a-brand-new-secret"
-_ERROR = re.compile(r'<p class="flash flash-error" role="alert">(.*?)</p>', re.S)
 _CSRF_VALUE = re.compile(r'name="csrf_token" value="[^"]+"')
-_LINK = re.compile(r"/auth/set-password/([A-Za-z0-9_\-]+)")
-
-
-# --- helpers ------------------------------------------------------------------
-
 
 
 @pytest.fixture
@@ -30,74 +26,6 @@ def content_dir(tree):
     """One small course is all signing in needs (quicker to load than the real one)."""
     tree.write("lessons/demo/01-first.md", LESSON.format(title="First steps"))
     return tree.root
-
-
-@pytest.fixture
-def build(database_url, content_dir):
-    """Builds extra apps on the test's database (and closes their connections)."""
-    apps = []
-
-    def _build(**overrides):
-        app = make_app(database_url, content_dir, **overrides)
-        apps.append(app)
-        return app
-
-    yield _build
-    for app in apps:
-        database = app.extensions["peewee"]
-        if not database.is_closed():
-            database.close()
-
-
-def person(email):
-    with db.connection_context():
-        return Person.by_email(email)
-
-
-def error_text(response):
-    match = _ERROR.search(response.get_data(as_text=True))
-    return match.group(1) if match else None
-
-
-def is_signed_in(client) -> bool:
-    response = client.get("/")
-    if response.status_code == 200 and "Welcome," in response.get_data(as_text=True):
-        return True
-    assert response.status_code == 302 and response.headers["Location"].startswith("/auth/sign-in")
-    return False
-
-
-def sent_to_sign_in(client, url=COURSE_URL) -> bool:
-    response = client.get(url)
-    return response.status_code == 302 and response.headers["Location"].startswith("/auth/sign-in")
-
-
-def set_cookie_header(response, name):
-    for header in response.headers.getlist("Set-Cookie"):
-        if header.startswith(name + "="):
-            return header
-    return None
-
-
-def cookie_flags(header):
-    return {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
-
-
-def from_address(client, address):
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
-
-
-def attempt_sign_in(app, email, password, address="127.0.0.1"):
-    """One sign-in POST from a fresh browser at `address`."""
-    client = from_address(app.test_client(), address)
-    return sign_in(client, email, password)
-
-
-def admin_client(app):
-    client = app.test_client()
-    assert sign_in(client, ROLE_EMAILS["admin"]).status_code == 302
-    return client
 
 
 # --- signing in and out -------------------------------------------------------
@@ -300,21 +228,6 @@ def test_the_default_limit_is_ten_failures(seeded):
     assert attempt_sign_in(seeded, "yusuf@example.com", "wrong", "10.0.3.1").status_code == 429
 
 
-REDIS_URI = "redis://127.0.0.1:6379"
-
-
-def redis_or_skip():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            pass
-        import redis
-        client = redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2)
-        client.ping()
-    except Exception as exc:     # noqa: BLE001 - any failure means "no Redis here"
-        pytest.skip(f"Redis is not reachable on 127.0.0.1:6379 ({exc})")
-    return client
-
-
 @pytest.fixture
 def two_hosts(build):
     """Two app instances (two 'hosts') sharing one Redis and one unique key prefix."""
@@ -357,7 +270,7 @@ def test_hosts_use_their_configured_key_prefix(two_hosts):
 
 def _deactivate_via_admin(app):
     learner = person(LEARNER)
-    response = post(admin_client(app), f"/admin/people/{learner.id}",
+    response = post(signed_in(app, ADMIN), f"/admin/people/{learner.id}",
                     {"name": learner.name, "email": learner.email, "role": learner.role})
     assert response.status_code == 302
     assert person(LEARNER).active is False
@@ -365,7 +278,7 @@ def _deactivate_via_admin(app):
 
 def _new_role_via_admin(app):
     learner = person(LEARNER)
-    response = post(admin_client(app), f"/admin/people/{learner.id}",
+    response = post(signed_in(app, ADMIN), f"/admin/people/{learner.id}",
                     {"name": learner.name, "email": learner.email, "role": "trainer", "active": "on"})
     assert response.status_code == 302
     assert person(LEARNER).role == "trainer"
@@ -422,17 +335,13 @@ def test_editing_only_the_name_keeps_sessions(seeded):
     browser = seeded.test_client()
     assert sign_in(browser, LEARNER, remember=True).status_code == 302
     learner = person(LEARNER)
-    response = post(admin_client(seeded), f"/admin/people/{learner.id}",
+    response = post(signed_in(seeded, ADMIN), f"/admin/people/{learner.id}",
                     {"name": "Lena L.", "email": learner.email, "role": learner.role, "active": "on"})
     assert response.status_code == 302
     assert browser.get(COURSE_URL).status_code == 200
 
 
 # --- self sign-up -------------------------------------------------------------
-
-def signup_form(email, password="long-enough-pw", name="New Person", **extra):
-    return {"email": email, "name": name, "password": password, **extra}
-
 
 def test_sign_up_is_off_by_default(seeded):
     client = seeded.test_client()
@@ -499,15 +408,6 @@ def test_sign_up_domain_restriction_accepts_its_domain(build):
 
 # --- changing one's password --------------------------------------------------
 
-def password_hash(email=LEARNER):
-    return person(email).password_hash
-
-
-def change_password(client, current, new, confirm=None):
-    return post(client, "/account/password", {"current": current, "new": new,
-                                              "confirm": new if confirm is None else confirm})
-
-
 def test_password_change_needs_the_current_password(learner):
     before = password_hash()
     response = change_password(learner, "not-my-password", NEW_PASSWORD)
@@ -560,30 +460,6 @@ def test_password_page_needs_sign_in(client):
 
 
 # --- one-time links -------------------------------------------------------------
-
-def invite(app, email="invitee@example.com", name="Ivy Invitee"):
-    """An admin adds a person without a password and creates their link; returns the token."""
-    admin = admin_client(app)
-    response = post(admin, "/admin/people/new", {"email": email, "name": name, "role": "learner"})
-    assert response.status_code == 302
-    invitee = person(email)
-    assert invitee.password_hash is None
-    page = post(admin, f"/admin/people/{invitee.id}/link")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert "Invite link for Ivy Invitee" in html
-    match = _LINK.search(html)
-    assert match, "the link is shown"
-    return match.group(1)
-
-
-def use_link(app, token, password=NEW_PASSWORD, confirm=None):
-    client = app.test_client()
-    response = post(client, f"/auth/set-password/{token}",
-                    {"password": password, "confirm": password if confirm is None else confirm},
-                    token_from="/auth/sign-in")
-    return client, response
-
 
 def test_admin_link_sets_a_password_once(seeded):
     token = invite(seeded)
@@ -653,10 +529,10 @@ def test_link_without_csrf_token_is_refused(seeded):
 
 
 def test_reset_link_for_someone_with_a_password(seeded):
-    admin = admin_client(seeded)
+    admin = signed_in(seeded, ADMIN)
     page = post(admin, f"/admin/people/{person(LEARNER).id}/link")
     assert page.status_code == 200 and "Password reset link" in page.get_data(as_text=True)
-    token = _LINK.search(page.get_data(as_text=True)).group(1)
+    token = LINK.search(page.get_data(as_text=True)).group(1)
     _, response = use_link(seeded, token)
     assert response.status_code == 302
     assert sign_in(seeded.test_client(), LEARNER, NEW_PASSWORD).status_code == 302

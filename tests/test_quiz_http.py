@@ -10,130 +10,19 @@ import html as htmllib
 import os
 import re
 import time
-from html.parser import HTMLParser
 
 import pytest
 
+from course.data.models import Attempt
 from course.learning.attempts import best_answers
-from course.data.db import db
-from course.data.models import Answer, Attempt, Person, Progress
-
-from support import LESSON, csrf_from, make_app, post, recorded_sql, seed_people, sign_in
-
-COURSE = "coaching-at-every-level"
-PLAIN = "coaching-is-not-managing"          # 4 scenarios, pass mark 75 %
-SECOND = "peer-coaching-and-listening"
-CONVERSATION = "coaching-up"                 # branching, pass mark 60 %
-
-
-# --- helpers ----------------------------------------------------------------------
-
-def quiz_url(lesson_slug, course=COURSE):
-    return f"/courses/{course}/{lesson_slug}/quiz"
-
-
-def lesson_of(app, lesson_slug, course=COURSE):
-    lesson, _ = app.extensions["content"].catalog.find_lesson(course, lesson_slug)
-    assert lesson is not None and lesson.quiz is not None
-    return lesson
-
-
-def page_text(response) -> str:
-    return htmllib.unescape(response.get_data(as_text=True))
-
-
-class _Inputs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.inputs, self.labels, self._label_for, self._label_text = [], {}, None, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input":
-            self.inputs.append(attrs)
-        elif tag == "label":
-            self._label_for, self._label_text = attrs.get("for"), []
-
-    def handle_data(self, data):
-        if self._label_for is not None:
-            self._label_text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "label" and self._label_for is not None:
-            self.labels[self._label_for] = " ".join("".join(self._label_text).split())
-            self._label_for = None
-
-
-def parse_inputs(html: str) -> _Inputs:
-    parser = _Inputs()
-    parser.feed(html)
-    return parser
-
-
-def form_fields(html: str) -> dict:
-    """The hidden fields a browser would send back with the quiz form."""
-    return {i["name"]: i.get("value", "") for i in parse_inputs(html).inputs
-            if i.get("type") == "hidden" and i.get("name")}
-
-
-def open_quiz(client, lesson_slug, course=COURSE):
-    response = client.get(quiz_url(lesson_slug, course))
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    fields = form_fields(html)
-    assert fields["token"] and fields["csrf_token"] == csrf_from(html)
-    return html, fields
-
-
-def submit(client, lesson_slug, fields, answers, course=COURSE, **extra):
-    data = dict(fields)
-    data.update({f"answer-{scenario}": choice for scenario, choice in answers.items()})
-    data.update(extra)
-    return client.post(quiz_url(lesson_slug, course), data=data)
-
-
-def in_db(fn):
-    with db.connection_context():
-        return fn()
-
-
-def attempts_of(email):
-    return in_db(lambda: list(Attempt.select().join(Person).where(Person.email == email).order_by(Attempt.id)))
-
-
-def answers_of(attempt_id):
-    return in_db(lambda: [(a.position, a.scenario_id, a.choice_id, a.best, a.tag)
-                          for a in Answer.select().where(Answer.attempt == attempt_id).order_by(Answer.position)])
-
-
-def row_counts():
-    return in_db(lambda: (Attempt.select().count(), Answer.select().count()))
-
-
-def progress_row(email, lesson_slug, course=COURSE):
-    return in_db(lambda: Progress.get_or_none((Progress.person == Person.by_email(email))
-                                              & (Progress.course_slug == course)
-                                              & (Progress.lesson_slug == lesson_slug)))
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
-
-
-def weak_choice(scenario):
-    return next(c for c in scenario.choices if not c.best)
-
-
-
-
-def result_path(response):
-    assert response.status_code == 303, response.status_code
-    location = response.headers["Location"]
-    match = re.search(r"(/courses/[a-z0-9-]+/[a-z0-9-]+/quiz/attempts/(\d+))$", location)
-    assert match, location
-    return match.group(1), int(match.group(2))
+from helpers.app import make_app
+from helpers.content import COURSE, CONVERSATION, LESSON, PLAIN, SECOND, lesson_of
+from helpers.db import answers_of, attempts_of, query_db, row_counts
+from helpers.http import post, signed_in
+from helpers.pages import hidden_fields, parse_inputs, unescaped_html
+from helpers.people import seed_people
+from helpers.quiz import open_quiz, progress_row, quiz_url, result_path, submit, weak_choice
+from helpers.sql import recorded_sql
 
 
 # --- the plain scenario quiz --------------------------------------------------------
@@ -186,7 +75,7 @@ def test_submitting_the_best_answers_records_one_attempt_and_passes(seeded, lear
 
     result = learner.get(path)
     assert result.status_code == 200
-    text = page_text(result)
+    text = unescaped_html(result)
     assert "Passed" in text and "Not passed yet" not in text
     assert f"{len(quiz.scenarios)} of {len(quiz.scenarios)} scenarios" in text
     for scenario in quiz.scenarios:
@@ -208,7 +97,7 @@ def test_result_shows_the_learners_weaker_choice_beside_the_stronger_one(seeded,
     assert attempt.score == pytest.approx(0.75) and attempt.passed is True
     assert answers_of(attempt_id)[0] == (0, first.id, weak.id, False, weak.tag)
 
-    text = page_text(learner.get(path))
+    text = unescaped_html(learner.get(path))
     assert "Passed" in text and "3 of 4 scenarios" in text
     assert htmllib.unescape(weak.text_html) in text and htmllib.unescape(weak.feedback_html) in text
     assert "The stronger choice" in text and htmllib.unescape(first.best_choice.feedback_html) in text
@@ -253,12 +142,12 @@ def test_a_skipped_scenario_shows_the_form_again_and_stores_nothing(seeded, lear
     checked = {i["name"]: i["value"] for i in parse_inputs(html).inputs
                if i.get("type") == "radio" and "checked" in i}
     assert checked == {f"answer-{k}": v for k, v in answers.items()}
-    assert form_fields(html)["token"] == fields["token"]
+    assert hidden_fields(html)["token"] == fields["token"]
     assert row_counts() == (0, 0)
     assert progress_row("learner@example.com", PLAIN) is None
 
     # Completing the form from the re-shown page then records the attempt.
-    completed = submit(learner, PLAIN, form_fields(html), best_answers(quiz))
+    completed = submit(learner, PLAIN, hidden_fields(html), best_answers(quiz))
     assert completed.status_code == 303
     assert row_counts() == (1, len(quiz.scenarios))
 
@@ -268,7 +157,7 @@ def test_an_empty_submission_asks_for_every_scenario(seeded, learner):
     _, fields = open_quiz(learner, PLAIN)
     response = submit(learner, PLAIN, fields, {})
     assert response.status_code == 400
-    assert f"{len(quiz.scenarios)} still need one" in page_text(response)
+    assert f"{len(quiz.scenarios)} still need one" in unescaped_html(response)
     assert row_counts() == (0, 0)
 
 
@@ -306,7 +195,7 @@ def test_tampered_submissions_are_refused_and_store_nothing(seeded, learner, kin
     fields, answers, message = _tampered(seeded, learner, quiz)[kind]
     response = submit(learner, PLAIN, fields, answers)
     assert response.status_code == 400
-    text = page_text(response)
+    text = unescaped_html(response)
     assert "Request not accepted" in text and message in text
     assert row_counts() == (0, 0)
     row = progress_row("learner@example.com", PLAIN)
@@ -319,7 +208,7 @@ def test_a_submission_without_the_csrf_token_is_refused(seeded, learner):
     del fields["csrf_token"]
     response = submit(learner, PLAIN, fields, best_answers(quiz))
     assert response.status_code == 400
-    assert "CSRF" in page_text(response)
+    assert "CSRF" in unescaped_html(response)
     assert row_counts() == (0, 0)
 
 
@@ -351,7 +240,7 @@ def test_a_failed_attempt_then_a_passing_retake(seeded, learner):
     _, fields = open_quiz(learner, PLAIN)
     failed_path, failed_id = result_path(submit(learner, PLAIN, fields, failing))
 
-    text = page_text(learner.get(failed_path))
+    text = unescaped_html(learner.get(failed_path))
     assert "Not passed yet" in text and "Try the quiz again" in text
     assert "2 of 4 scenarios" in text and "50%" in text
     row = progress_row("learner@example.com", PLAIN)
@@ -361,7 +250,7 @@ def test_a_failed_attempt_then_a_passing_retake(seeded, learner):
     assert fresh["token"] != fields["token"]
     passed_path, passed_id = result_path(submit(learner, PLAIN, fresh, best_answers(quiz)))
     assert passed_id != failed_id
-    assert "Passed" in page_text(learner.get(passed_path))
+    assert "Passed" in unescaped_html(learner.get(passed_path))
     row = progress_row("learner@example.com", PLAIN)
     assert row.passed_at is not None and row.best_score == 1.0
 
@@ -402,7 +291,7 @@ def test_someone_elses_result_page_is_not_found(seeded, learner):
     kwame = signed_in(seeded, "kwame@example.com")
     response = kwame.get(path)
     assert response.status_code == 404
-    assert "Page not found" in page_text(response)
+    assert "Page not found" in unescaped_html(response)
     assert quiz.scenarios[0].best_choice.id not in response.get_data(as_text=True)
     # Nor is the attempt shown under another lesson, or an id that does not exist.
     assert learner.get(f"/courses/{COURSE}/{SECOND}/quiz/attempts/{attempt_id}").status_code == 404
@@ -417,12 +306,12 @@ def test_continue_on_the_home_page_moves_on_after_passing(seeded, learner):
     assert following.slug == SECOND
 
     assert learner.get(f"/courses/{COURSE}/{PLAIN}").status_code == 200
-    home = page_text(learner.get("/"))
+    home = unescaped_html(learner.get("/"))
     assert f"Continue: {first.title}" in home and f"Continue: {following.title}" not in home
 
     _, fields = open_quiz(learner, PLAIN)
     path, _ = result_path(submit(learner, PLAIN, fields, best_answers(first.quiz)))
-    assert f"Continue: {following.title}" in page_text(learner.get(path))
+    assert f"Continue: {following.title}" in unescaped_html(learner.get(path))
 
     html = learner.get("/").get_data(as_text=True)
     text = htmllib.unescape(html)
@@ -436,7 +325,7 @@ def test_continue_after_a_failed_attempt_stays_on_the_quiz(seeded, learner):
     learner.get(f"/courses/{COURSE}/{PLAIN}")
     _, fields = open_quiz(learner, PLAIN)
     result_path(submit(learner, PLAIN, fields, {s.id: weak_choice(s).id for s in first.quiz.scenarios}))
-    text = page_text(learner.get("/"))
+    text = unescaped_html(learner.get("/"))
     assert f"Continue: {first.title}" in text
     assert "0 of 10 lessons finished" in text
 
@@ -481,7 +370,7 @@ def test_conversation_step_by_step_records_one_attempt_at_the_end(seeded, learne
             assert response.status_code == 200
             assert row_counts() == (0, 0), "nothing is stored before the conversation ends"
             html = response.get_data(as_text=True)
-            fields = form_fields(html)
+            fields = hidden_fields(html)
             assert "So far" in html and htmllib.unescape(choice.text_html) in htmllib.unescape(html)
 
     path, attempt_id = result_path(response)
@@ -496,7 +385,7 @@ def test_conversation_step_by_step_records_one_attempt_at_the_end(seeded, learne
     assert (row.passed_at is not None) is passed
 
     end = quiz.scenario(end_id)
-    text = page_text(learner.get(path))
+    text = unescaped_html(learner.get(path))
     assert f"How it ended: {end.title}" in text
     assert ("Passed" if passed else "Not passed yet") in text
     assert f"{best_count} of {len(taken)} turns" in text
@@ -523,7 +412,7 @@ def _best_fields_before_last_turn(client, quiz):
     for scene_id, choice_id in best[:-1]:
         response = client.post(quiz_url(CONVERSATION), data={**fields, f"answer-{scene_id}": choice_id})
         assert response.status_code == 200
-        fields = form_fields(response.get_data(as_text=True))
+        fields = hidden_fields(response.get_data(as_text=True))
     return fields, best[-1]
 
 
@@ -532,7 +421,7 @@ def test_conversation_turn_without_a_choice_asks_again(seeded, learner):
     _, fields = open_quiz(learner, CONVERSATION)
     response = learner.post(quiz_url(CONVERSATION), data=fields)
     assert response.status_code == 400
-    text = page_text(response)
+    text = unescaped_html(response)
     assert "Choose one response to continue." in text
     assert quiz.scenarios[0].title in text and "Turn 1:" in text
     assert row_counts() == (0, 0)
@@ -546,7 +435,7 @@ def test_conversation_answer_for_a_scene_off_the_path_is_refused(seeded, learner
     response = learner.post(quiz_url(CONVERSATION), data={
         **fields, f"answer-{last_scene}": last_choice, f"answer-{off_path.id}": off_path.best_choice.id})
     assert response.status_code == 400
-    assert "grace-bristles" in page_text(response)
+    assert "grace-bristles" in unescaped_html(response)
     assert row_counts() == (0, 0)
     assert progress_row("learner@example.com", CONVERSATION) is None
 
@@ -579,7 +468,7 @@ def test_conversation_token_of_another_person_is_refused(seeded, learner):
     response = learner.post(quiz_url(CONVERSATION), data={
         **fields, "token": kwame_fields["token"], f"answer-{last_scene}": last_choice})
     assert response.status_code == 400
-    assert "belongs to another attempt" in page_text(response)
+    assert "belongs to another attempt" in unescaped_html(response)
     assert row_counts() == (0, 0)
 
 
@@ -606,7 +495,7 @@ def sized_app(tree, database_url):
     return app
 
 
-def _queries_per_submission(app, monkeypatch):
+def _queries_per_submission(app):
     """{lesson slug: SQL statements run while submitting its quiz (all best answers)}."""
     client = signed_in(app, "learner@example.com")
     counts = {}
@@ -623,13 +512,13 @@ def _queries_per_submission(app, monkeypatch):
     return counts
 
 
-def test_submitting_a_quiz_runs_a_bounded_number_of_queries(sized_app, monkeypatch):
-    counts = _queries_per_submission(sized_app, monkeypatch)
+def test_submitting_a_quiz_runs_a_bounded_number_of_queries(sized_app):
+    counts = _queries_per_submission(sized_app)
     assert all(0 < n <= 25 for n in counts.values()), counts
 
 
-def test_queries_per_submission_do_not_grow_with_the_number_of_scenarios(sized_app, monkeypatch):
-    counts = _queries_per_submission(sized_app, monkeypatch)
+def test_queries_per_submission_do_not_grow_with_the_number_of_scenarios(sized_app):
+    counts = _queries_per_submission(sized_app)
     assert counts["small"] == counts["big"], counts
 
 
@@ -665,7 +554,7 @@ def test_a_quiz_changed_while_answering_asks_again_and_stores_nothing(tree, data
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "The quiz was updated while you were answering" in htmllib.unescape(html)
-    fresh = form_fields(html)
+    fresh = hidden_fields(html)
     assert fresh["token"] != fields["token"]
     assert row_counts() == (0, 0)
     retry = submit(client, "first", fresh, {"s0": "best", "s1": "best", "s2": "best"}, course="demo")
@@ -705,6 +594,6 @@ def test_a_renamed_lessons_quiz_follows_its_old_slug(tree, database_url):
     response = submit(client, "old-first", fields, {"s0": "best", "s1": "weak"}, course="demo")
     path, attempt_id = result_path(response)
     assert path == f"/courses/demo/first/quiz/attempts/{attempt_id}"
-    (attempt,) = in_db(lambda: list(Attempt.select()))
+    (attempt,) = query_db(lambda: list(Attempt.select()))
     assert (attempt.lesson_slug, attempt.score, attempt.passed) == ("first", 0.5, True)
     assert client.get(f"/courses/demo/old-first/quiz/attempts/{attempt_id}").status_code == 200

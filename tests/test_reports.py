@@ -11,99 +11,30 @@ written and fixed in the app since; xfail(strict=True) marks a bug still open.
 """
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime
 import html as htmllib
-import io
 import re
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from markupsafe import escape
 
-from support import LESSON, ROOT, make_app, post, recorded_sql, seed_people, sign_in
-from course.web import filters as course_filters
+from course.data.models import Answer, Assignment, Attempt, Membership, Person, Progress, Team
 from course.learning import progress
 from course.reporting import team_reports as reports
+from course.web import filters as course_filters
 from course.web.content_store import catalog
-from course.data.db import db
-from course.data.models import Answer, Assignment, Attempt, Membership, Person, Progress, Team, utcnow
-
-COURSE = "coaching-at-every-level"
-
-
-# --- helpers: database ----------------------------------------------------------
-
-@contextlib.contextmanager
-def in_db(app):
-    with app.app_context(), db.connection_context():
-        yield
-
-
-def the_course():
-    return catalog().course(COURSE)
-
-
-def team_id(app, name):
-    with in_db(app):
-        return Team.by_name(name).id
-
-
-def add_members(app, team, people, role="learner"):
-    """Bulk-insert people (name, email) and make them members of `team` (id or name)."""
-    with in_db(app):
-        tid = team if isinstance(team, int) else Team.by_name(team).id
-        now = utcnow()
-        rows = [{"email": email, "name": name, "role": role, "password_hash": None, "active": True,
-                 "session_version": 1, "created_at": now} for name, email in people]
-        for start in range(0, len(rows), 100):
-            Person.insert_many(rows[start:start + 100]).execute()
-        emails = [email for _, email in people]
-        ids = [pid for (pid,) in Person.select(Person.id).where(Person.email.in_(emails)).tuples()]
-        Membership.insert_many([{"person": pid, "team": tid, "is_manager": False} for pid in ids]).execute()
-        return ids
-
-
-def bulk_teams(app, names):
-    with in_db(app):
-        now = utcnow()
-        for start in range(0, len(names), 100):
-            Team.insert_many([{"name": n, "created_at": now} for n in names[start:start + 100]]).execute()
-        return {name: tid for tid, name in Team.select(Team.id, Team.name).where(Team.name.in_(names)).tuples()}
-
-
-def set_states(app, email, states, last_visit=None, score=0.9):
-    """Record lesson states for a person, lesson by lesson, through course.progress.
-
-    states: list of "opened" | "completed" | "passed" | "not started", in course order.
-    last_visit: if given, every progress row of the person gets this last_visit_at.
-    """
-    with in_db(app):
-        person = Person.by_email(email)
-        lessons = the_course().visible_lessons()
-        for lesson, state in zip(lessons, states):
-            if state == "not started":
-                continue
-            progress.record_open(person, lesson)
-            if state in ("completed", "passed"):
-                progress.mark_done(person, lesson)
-            if state == "passed":
-                progress.record_pass(person, lesson, score)
-        if last_visit is not None:
-            Progress.update(last_visit_at=last_visit).where(Progress.person == person).execute()
-
-
-def passed(n, then=None):
-    return ["passed"] * n + ([then] if then else [])
-
-
-NOW = utcnow().replace(second=0, microsecond=0)
-
-# The rich Warehouse North: six people in every state (plus its manager, who is not counted).
-EXTRA = [("Ana Finished", "ana@example.org"), ("Bob Opened", "bob@example.org"), ("Cleo Zero", "cleo@example.org")]
-ALL_NAMES = ["Ana Finished", "Bob Opened", "Cleo Zero", "Kwame Mensah", "Lena Learner", "Mei Chen"]
+from helpers.app import ROOT, make_app
+from helpers.content import COURSE, LESSON
+from helpers.db import app_db, team_id
+from helpers.http import post, signed_in
+from helpers.pages import Tables
+from helpers.people import seed_people
+from helpers.reports import (ALL_NAMES, EXTRA, NOW, add_members, all_pages, assert_csv_equals_dashboard,
+                             assignments, bulk_teams, close, dashboard_url, export_url, get_csv, get_dashboard,
+                             get_dashboard_for, passed, quiz_texts, set_states, summary_figures, summary_rows,
+                             the_course)
+from helpers.sql import count_queries
 
 
 @pytest.fixture
@@ -118,212 +49,12 @@ def rich(seeded):
 
 @pytest.fixture
 def manager_client(rich):
-    client = rich.test_client()
-    assert sign_in(client, "manager@example.com").status_code == 302
-    return client
+    return signed_in(rich, "manager@example.com")
 
 
 @pytest.fixture
 def admin_client(rich):
-    client = rich.test_client()
-    assert sign_in(client, "admin@example.com").status_code == 302
-    return client
-
-
-def close(app):
-    """Close every connection of an app this test made itself (the pool keeps them open)."""
-    database = app.extensions["peewee"]
-    getattr(database, "close_all", database.close)()
-
-
-def client_for(app, email):
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302, email
-    return client
-
-
-# --- helpers: reading pages and CSV -------------------------------------------------
-
-VOID = {"br", "input", "img", "meta", "link", "hr", "col", "source", "wbr", "rect", "line"}
-
-
-class Tables(HTMLParser):
-    """Every <table> of a page as rows of cells; text hidden with aria-hidden is left out,
-    visually-hidden text (read by screen readers) is kept."""
-
-    def __init__(self, html):
-        super().__init__(convert_charrefs=True)
-        self.tables, self._open_tables, self._stack = [], [], []
-        self._row = self._cell = None
-        self._caption = False
-        self.feed(html)
-
-    def _hidden(self):
-        return bool(self._stack) and self._stack[-1][1]
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag not in VOID:
-            self._stack.append((tag, self._hidden() or attrs.get("aria-hidden") == "true"))
-        if tag == "table":
-            table = {"class": attrs.get("class", ""), "caption": "", "rows": []}
-            self.tables.append(table)
-            self._open_tables.append(table)
-        elif tag == "caption":
-            self._caption = True
-        elif tag == "tr" and self._open_tables:
-            self._row = {"class": attrs.get("class", ""), "cells": []}
-            self._open_tables[-1]["rows"].append(self._row)
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = {"tag": tag, "class": attrs.get("class", ""), "parts": []}
-            self._row["cells"].append(self._cell)
-
-    def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        while self._stack:
-            if self._stack.pop()[0] == tag:
-                break
-        if tag == "table" and self._open_tables:
-            self._open_tables.pop()
-        elif tag == "caption":
-            self._caption = False
-        elif tag in ("td", "th") and self._cell is not None:
-            self._cell["text"] = " ".join(" ".join(self._cell["parts"]).split())
-            self._cell = None
-        elif tag == "tr":
-            self._row = None
-
-    def handle_data(self, data):
-        if self._hidden():
-            return
-        if self._caption and self._open_tables:
-            self._open_tables[-1]["caption"] += data.strip()
-        elif self._cell is not None and data.strip():
-            self._cell["parts"].append(data.strip())
-
-    def table(self, css_class=None, caption=None):
-        for table in self.tables:
-            if css_class and css_class in table["class"].split():
-                return table
-            if caption and table["caption"] == caption:
-                return table
-        raise AssertionError(f"no table {css_class or caption!r}")
-
-
-def dashboard_url(tid, **args):
-    args.setdefault("course", COURSE)
-    return f"/manage/teams/{tid}?{urlencode(args)}"
-
-
-def export_url(tid, **args):
-    args.setdefault("course", COURSE)
-    return f"/manage/teams/{tid}/export.csv?{urlencode(args)}"
-
-
-class Dashboard:
-    def __init__(self, html):
-        self.html = html
-        self.tables = Tables(html)
-        self.totals = {htmllib.unescape(dt): htmllib.unescape(dd) for dt, dd in
-                       re.findall(r"<div><dt>(.*?)</dt><dd>(.*?)</dd></div>", html)}
-        matrix = self.tables.table("matrix")
-        body = matrix["rows"][1:]
-        assert "totals" in body[0]["class"], "the totals row comes first"
-        self.rates = [c["text"] for c in body[0]["cells"][4:]]
-        self.average_cell = body[0]["cells"][2]["text"]
-        self.people = []
-        for row in body[1:]:
-            cells = row["cells"]
-            if len(cells) == 1:          # "Nobody matches these filters."
-                continue
-            name_cell = cells[0]
-            self.people.append({"name": name_cell["parts"][0], "email": name_cell["parts"][1],
-                                "status": cells[1]["text"], "done": cells[2]["text"],
-                                "last": cells[3]["text"], "states": [c["text"] for c in cells[4:]]})
-        lesson_table = self.tables.table(caption="Lesson completion")
-        self.lesson_numbers = [(r["cells"][0]["text"], r["cells"][1]["text"], r["cells"][2]["text"])
-                               for r in lesson_table["rows"][1:]]
-        weekly = self.tables.table(caption="Lessons finished per week")
-        self.weekly_numbers = [(r["cells"][0]["text"], int(r["cells"][1]["text"])) for r in weekly["rows"][1:]]
-
-    @property
-    def names(self):
-        return [p["name"] for p in self.people]
-
-    @property
-    def has_next(self):
-        return 'rel="next"' in self.html
-
-
-def get_dashboard(client, tid, **args):
-    response = client.get(dashboard_url(tid, **args))
-    assert response.status_code == 200, response.status_code
-    return Dashboard(response.get_data(as_text=True))
-
-
-def all_pages(client, tid, **args):
-    """The dashboard's people over every page, with the first page's totals."""
-    first = get_dashboard(client, tid, **args)
-    people, page, number = list(first.people), first, 1
-    while page.has_next:
-        number += 1
-        page = get_dashboard(client, tid, page=number, **args)
-        people += page.people
-    return first, people
-
-
-def get_csv(client, tid, **args):
-    response = client.get(export_url(tid, **args))
-    assert response.status_code == 200, response.status_code
-    assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
-    header, body = rows[0], rows[1:]
-    return header, [dict(zip(header, row)) for row in body], response
-
-
-def page_state(state, score):
-    if state == "Passed":
-        return "Passed" + (f" {score}%" if score != "" else "")
-    return state
-
-
-def page_time(csv_text):
-    if not csv_text:
-        return "Never"
-    return datetime.datetime.strptime(csv_text, "%Y-%m-%d %H:%M").strftime("%-d %b %Y, %H:%M")
-
-
-def assert_csv_equals_dashboard(first, page_people, header, csv_rows, lessons):
-    """Row by row and number by number, the CSV says what the page says."""
-    assert len(csv_rows) == len(page_people)
-    for shown, row in zip(page_people, csv_rows):
-        assert shown["name"] == row["Name"] and shown["email"] == row["Email"]
-        assert shown["status"] == row["Status"]
-        assert shown["done"] == f"{row['Completion %']}%"
-        assert int(row["Completion %"]) == round(100 * int(row["Lessons finished"]) / int(row["Lessons"]))
-        assert shown["last"] == page_time(row["Last activity"])
-        assert shown["states"] == [page_state(row[f"{l.title} (state)"], row[f"{l.title} (best score %)"])
-                                   for l in lessons]
-    # Totals, computed from the file, equal the totals on the page.
-    n = len(csv_rows)
-    people_dt = "People" if "People" in first.totals else "People shown"
-    assert first.totals[people_dt].split()[0] == str(n)
-    assert first.totals["Finished the course"] == str(sum(r["Status"] == "Finished" for r in csv_rows))
-    assert first.totals["Overdue"] == str(sum(r["Status"] == "Overdue" for r in csv_rows))
-    finished_lessons = sum(int(r["Lessons finished"]) for r in csv_rows)
-    lessons_to_finish = sum(int(r["Lessons"]) for r in csv_rows)
-    average = round(100 * finished_lessons / lessons_to_finish) if lessons_to_finish else 0
-    assert first.totals["Average completion"] == f"{average}%" == first.average_cell
-    not_started = sum(all(r[f"{l.title} (state)"] == "Not started" for l in lessons) for r in csv_rows)
-    assert first.totals["Not started"] == str(not_started)
-    # Per-lesson rates (every lesson of the course has a quiz: finished means passed).
-    assert all(l.quiz is not None for l in lessons)
-    for i, lesson in enumerate(lessons):
-        k = sum(r[f"{lesson.title} (state)"] == "Passed" for r in csv_rows)
-        rate = k / n if n else 0.0
-        assert first.rates[i] == f"{round(rate * 100)}%"
-        assert first.lesson_numbers[i] == (lesson.title, f"{k} of {n}", f"{round(rate * 100)}%")
+    return signed_in(rich, "admin@example.com")
 
 
 # --- 1. the team dashboard ---------------------------------------------------------
@@ -333,7 +64,7 @@ def test_matrix_shows_each_member_with_states_in_words(manager_client, rich):
     page = get_dashboard(manager_client, tid)
     assert page.names == ALL_NAMES
     by_name = {p["name"]: p for p in page.people}
-    with in_db(rich):
+    with app_db(rich):
         lessons = the_course().visible_lessons()
     assert len(lessons) == 10
     assert by_name["Ana Finished"]["states"] == ["Passed 90%"] * 10
@@ -432,7 +163,7 @@ def test_name_search_still_says_how_many_are_in_the_team(manager_client, rich):
 
 def test_pagination_at_50_rows(manager_client, rich):
     big = [(f"Member {i:02d}", f"member{i:02d}@big.example") for i in range(1, 61)]
-    with in_db(rich):
+    with app_db(rich):
         tid = Team.create(name="Big Team").id
         Membership.create(person=Person.by_email("manager@example.com"), team=tid, is_manager=True)
     add_members(rich, tid, big)
@@ -459,10 +190,6 @@ def test_pagination_at_50_rows(manager_client, rich):
 
 # --- 2. assignments and due dates ------------------------------------------------------
 
-def assignments(app):
-    with in_db(app):
-        return list(Assignment.select().order_by(Assignment.id))
-
 
 def test_manager_assigns_changes_and_removes_a_due_date(manager_client, rich):
     tid = team_id(rich, "Warehouse North")
@@ -475,7 +202,7 @@ def test_manager_assigns_changes_and_removes_a_due_date(manager_client, rich):
     assert "· due 31 December 2026" in page
     [row] = assignments(rich)
     assert row.due_date == datetime.date(2026, 12, 31) and row.course_slug == COURSE
-    with in_db(rich):
+    with app_db(rich):
         assert Assignment.get_by_id(row.id).assigned_by.email == "manager@example.com"
 
     post(manager_client, url, {"course": COURSE, "due_date": "2027-01-15"})
@@ -534,26 +261,26 @@ def test_dashboard_flags_people_not_finished_by_a_past_due_date(manager_client, 
 
 
 def test_learners_see_their_own_due_dates_on_the_home_page(rich):
-    manager = client_for(rich, "manager@example.com")
+    manager = signed_in(rich, "manager@example.com")
     tid = team_id(rich, "Warehouse North")
     set_states(rich, "kwame@example.com", passed(10))
     with rich.app_context():
         past = course_filters.site_today() - datetime.timedelta(days=1)
     post(manager, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": past.isoformat()})
 
-    lena = client_for(rich, "learner@example.com").get("/").get_data(as_text=True)
+    lena = signed_in(rich, "learner@example.com").get("/").get_data(as_text=True)
     assert "Your due dates" in lena
     assert f"Coaching at Every Level</a>: due {past:%-d %B %Y}" in lena
     assert '<strong class="overdue">Overdue</strong>' in lena
-    kwame = client_for(rich, "kwame@example.com").get("/").get_data(as_text=True)
+    kwame = signed_in(rich, "kwame@example.com").get("/").get_data(as_text=True)
     assert "Your due dates" in kwame and "<strong>Finished</strong>" in kwame and "Overdue" not in kwame
     # Another team's learner has no due dates.
-    yusuf = client_for(rich, "yusuf@example.com").get("/").get_data(as_text=True)
+    yusuf = signed_in(rich, "yusuf@example.com").get("/").get_data(as_text=True)
     assert "Your due dates" not in yusuf
 
     future = past + datetime.timedelta(days=30)
     post(manager, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": future.isoformat()})
-    lena = client_for(rich, "learner@example.com").get("/").get_data(as_text=True)
+    lena = signed_in(rich, "learner@example.com").get("/").get_data(as_text=True)
     assert f"due {future:%-d %B %Y}" in lena and "Overdue" not in lena
     assert "0 of 10 lessons finished" in lena
 
@@ -563,11 +290,11 @@ ZONES = {"Pacific/Kiritimati": 14, "Pacific/Pago_Pago": -11}
 
 def test_a_manager_is_not_given_the_due_dates_of_the_team_they_manage(rich):
     tid = team_id(rich, "Warehouse North")
-    with in_db(rich):
+    with app_db(rich):
         Assignment.create(team=tid, course_slug=COURSE, due_date=datetime.date(2020, 1, 1))
-    learner_home = client_for(rich, "learner@example.com").get("/").get_data(as_text=True)
+    learner_home = signed_in(rich, "learner@example.com").get("/").get_data(as_text=True)
     assert "Your due dates" in learner_home and '<strong class="overdue">Overdue</strong>' in learner_home
-    manager_home = client_for(rich, "manager@example.com").get("/").get_data(as_text=True)
+    manager_home = signed_in(rich, "manager@example.com").get("/").get_data(as_text=True)
     assert "Your due dates" not in manager_home
 
 
@@ -589,7 +316,7 @@ def test_overdue_follows_the_sites_date_not_utc(database_url):
     assert site["Pacific/Pago_Pago"] <= utc_today <= site["Pacific/Kiritimati"]
     assert (site["Pacific/Kiritimati"] - site["Pacific/Pago_Pago"]).days in (1, 2)
 
-    with in_db(app):
+    with app_db(app):
         team = Team.by_name("Warehouse North")
         Assignment.create(team=team, course_slug=COURSE, due_date=utc_today)
         course = the_course()
@@ -618,7 +345,7 @@ def test_overdue_on_pages_uses_the_site_time_zone(database_url, zone, overdue):
     with app.app_context():
         assert course_filters.site_today() == (datetime.date(2026, 11, 24) if overdue else datetime.date(2026, 11, 23))
     set_states(app, "kwame@example.com", passed(3, "opened"))
-    manager = client_for(app, "manager@example.com")
+    manager = signed_in(app, "manager@example.com")
     tid = team_id(app, "Warehouse North")
     post(manager, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": "2026-11-23"})
     page = get_dashboard(manager, tid)
@@ -627,13 +354,13 @@ def test_overdue_on_pages_uses_the_site_time_zone(database_url, zone, overdue):
     kwame = [p for p in page.people if p["name"] == "Kwame Mensah"][0]
     assert kwame["last"] == ("24 Nov 2026, 02:00" if overdue else "23 Nov 2026, 01:00")
     header, rows, _ = get_csv(manager, tid)
-    with in_db(app):
+    with app_db(app):
         lessons = the_course().visible_lessons()
     assert_csv_equals_dashboard(page, page.people, header, rows, lessons)
-    home = client_for(app, "learner@example.com").get("/").get_data(as_text=True)
+    home = signed_in(app, "learner@example.com").get("/").get_data(as_text=True)
     assert "Your due dates" in home and "due 23 November 2026" in home
     assert ('<strong class="overdue">Overdue</strong>' in home) is overdue
-    admin = client_for(app, "admin@example.com")
+    admin = signed_in(app, "admin@example.com")
     summary = admin.get(f"/manage/?course={COURSE}").get_data(as_text=True)
     assert ("<strong>3 overdue</strong>" in summary) is overdue
     close(app)
@@ -643,7 +370,7 @@ def test_overdue_on_pages_uses_the_site_time_zone(database_url, zone, overdue):
 
 def test_dashboard_has_accessible_svg_charts_with_tables(manager_client, rich):
     tid = team_id(rich, "Warehouse North")
-    with in_db(rich):
+    with app_db(rich):
         Team.update(name="R&D <North>").where(Team.id == tid).execute()
     page = get_dashboard(manager_client, tid)
     svgs = re.findall(r"<svg\b[^>]*>.*?</svg>", page.html, re.S)
@@ -696,7 +423,7 @@ def test_csv_equals_the_dashboard(manager_client, rich, args):
     tid = team_id(rich, "Warehouse North")
     first, people = all_pages(manager_client, tid, **args)
     header, rows, response = get_csv(manager_client, tid, **args)
-    with in_db(rich):
+    with app_db(rich):
         course = the_course()
         lessons = course.visible_lessons()
         report = reports.team_report(Team.get_by_id(tid), course, reports.Filters(**args))
@@ -722,7 +449,7 @@ def test_csv_equals_the_dashboard_with_overdue_people(manager_client, rich, args
     post(manager_client, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": past.isoformat()})
     first, people = all_pages(manager_client, tid, **args)
     header, rows, _ = get_csv(manager_client, tid, **args)
-    with in_db(rich):
+    with app_db(rich):
         lessons = the_course().visible_lessons()
     assert_csv_equals_dashboard(first, people, header, rows, lessons)
     if args.get("status") == "overdue":
@@ -730,14 +457,14 @@ def test_csv_equals_the_dashboard_with_overdue_people(manager_client, rich, args
 
 
 def test_csv_equals_the_dashboard_over_several_pages(manager_client, rich):
-    with in_db(rich):
+    with app_db(rich):
         tid = Team.create(name="Sixty").id
         Membership.create(person=Person.by_email("manager@example.com"), team=tid, is_manager=True)
     add_members(rich, tid, [(f"Person {i:02d}", f"p{i:02d}@sixty.example") for i in range(60)])
     for i in range(0, 60, 7):
         set_states(rich, f"p{i:02d}@sixty.example", passed(i % 11, "opened"),
                    NOW - datetime.timedelta(hours=i))
-    with in_db(rich):
+    with app_db(rich):
         lessons = the_course().visible_lessons()
     for args in ({}, {"sort": "completion"}, {"sort": "activity"}, {"status": "not-started"}):
         first, people = all_pages(manager_client, tid, **args)
@@ -770,7 +497,7 @@ def test_csv_neutralises_formulas_but_keeps_the_name(manager_client, rich, name)
     add_members(rich, tid, [(name, "formula@example.net")])
     _, rows, _ = get_csv(manager_client, tid, q="formula@")
     assert [r["Name"] for r in rows] == ["'" + name]
-    with in_db(rich):
+    with app_db(rich):
         assert Person.by_email("formula@example.net").name == name       # stored unchanged
     html = manager_client.get(dashboard_url(tid, q="formula@")).get_data(as_text=True)
     assert str(escape(name)) in html                                       # shown escaped
@@ -789,7 +516,7 @@ def test_csv_filename_header_is_latin1_for_any_team_name(manager_client, rich, n
     """Regression: the filename kept any str.isalnum() letter; WSGI headers must be Latin-1, and
     gunicorn answered 500 (InvalidResponseHeader) for a team called e.g. "Łódź North"."""
     tid = team_id(rich, "Warehouse North")
-    with in_db(rich):
+    with app_db(rich):
         Team.update(name=name).where(Team.id == tid).execute()
     response = manager_client.get(export_url(tid))
     body = response.get_data(as_text=True)      # run the stream to its end inside this test
@@ -812,7 +539,7 @@ def test_manager_gets_404_for_a_team_they_do_not_manage(manager_client, rich):
     assert response.status_code == 404
     assert assignments(rich) == []
     # Nor can they remove another team's due date.
-    with in_db(rich):
+    with app_db(rich):
         Assignment.create(team=other, course_slug=COURSE, due_date=datetime.date(2026, 12, 31))
     response = post(manager_client, f"/manage/teams/{other}/assignment", {"course": COURSE, "action": "remove"})
     assert response.status_code == 404 and len(assignments(rich)) == 1
@@ -821,7 +548,7 @@ def test_manager_gets_404_for_a_team_they_do_not_manage(manager_client, rich):
 def test_membership_without_managing_gives_no_access(manager_client, rich):
     """Being an ordinary member of another team does not make it visible."""
     other = team_id(rich, "Clinic Support")
-    with in_db(rich):
+    with app_db(rich):
         Membership.create(person=Person.by_email("manager@example.com"), team=other, is_manager=False)
     assert manager_client.get(dashboard_url(other)).status_code == 404
     assert "Clinic Support" not in manager_client.get("/manage/").get_data(as_text=True)
@@ -833,7 +560,7 @@ def test_manager_summary_lists_only_the_managed_team(manager_client, rich):
     teams = [r["cells"][0]["text"] for r in summary["rows"][1:]]
     assert teams == ["Warehouse North"]
     assert "Clinic Support" not in html and "the teams you manage" in html
-    clinic = client_for(rich, "clinic.manager@example.com").get("/manage/").get_data(as_text=True)
+    clinic = signed_in(rich, "clinic.manager@example.com").get("/manage/").get_data(as_text=True)
     assert "Clinic Support" in clinic and "Warehouse North" not in clinic
 
 
@@ -852,10 +579,6 @@ def test_learners_and_trainers_get_403(clients, seeded):
     anonymous = clients["anonymous"].get("/manage/")
     assert anonymous.status_code == 302 and "/auth/sign-in" in anonymous.headers["Location"]
 
-
-def summary_rows(html):
-    table = Tables(html).tables[0]
-    return [[c["text"] for c in r["cells"]] for r in table["rows"][1:] if "totals" not in r["class"]]
 
 
 def test_admin_sees_every_team_paginated_and_searchable(admin_client, rich):
@@ -894,7 +617,7 @@ def test_summary_pages_keep_the_chosen_course(tree, database_url):
     app = make_app(database_url, tree.root)
     seed_people(app)
     bulk_teams(app, [f"Team {i:02d}" for i in range(60)])
-    admin = client_for(app, "admin@example.com")
+    admin = signed_in(app, "admin@example.com")
     html = admin.get("/manage/?course=second").get_data(as_text=True)
     assert "Second course" in html
     next_link = htmllib.unescape(re.search(r'rel="next" href="([^"]+)"', html).group(1))
@@ -906,29 +629,17 @@ def test_summary_pages_keep_the_chosen_course(tree, database_url):
     close(app)
 
 
-def quiz_texts(course):
-    texts = set()
-    for lesson in course.visible_lessons():
-        if lesson.quiz is None:
-            continue
-        for scenario in lesson.quiz.scenarios:
-            for choice in scenario.choices:
-                texts.add(choice.text)
-                for fragment in (choice.text_html, choice.feedback_html):
-                    texts.add(htmllib.unescape(re.sub(r"<[^>]+>", "", fragment)).strip())
-    return {t for t in texts if len(t) > 15}
-
 
 def test_managers_never_see_individual_answers(seeded):
     from course.devtools import demo
-    with in_db(seeded):
+    with app_db(seeded):
         demo.seed_progress(catalog())
         course = the_course()
         assert Answer.select().count() > 0 and Attempt.select().count() > 0
         texts = quiz_texts(course)
     assert len(texts) > 50
     for email in ("manager@example.com", "admin@example.com"):
-        client = client_for(seeded, email)
+        client = signed_in(seeded, email)
         tid = team_id(seeded, "Warehouse North")
         for url in (dashboard_url(tid), dashboard_url(tid, sort="completion"), f"/manage/?course={COURSE}",
                     export_url(tid)):
@@ -943,12 +654,12 @@ def test_managers_never_see_individual_answers(seeded):
 # --- 6. scale and query counts -----------------------------------------------------------
 
 def test_demo_scale_fills_people_progress_and_attempts(seeded):
-    with in_db(seeded):
+    with app_db(seeded):
         before = {m.__name__: m.select().count() for m in (Team, Person, Membership, Progress, Attempt, Answer)}
     result = seeded.test_cli_runner().invoke(args=["demo", "scale", "--learners", "300", "--teams", "6"])
     assert result.exit_code == 0, result.output
     counts = dict((k, int(v)) for v, k in re.findall(r"(\d+) (teams|people|progress|attempts|answers)", result.output))
-    with in_db(seeded):
+    with app_db(seeded):
         after = {m.__name__: m.select().count() for m in (Team, Person, Membership, Progress, Attempt, Answer)}
         assert after["Team"] - before["Team"] == counts["teams"] == 6
         assert after["Person"] - before["Person"] == counts["people"] == 306
@@ -971,28 +682,16 @@ def test_demo_scale_fills_people_progress_and_attempts(seeded):
             assert (summary.members, summary.finished_people, summary.average_percent) == \
                 (len(report.rows), report.finished_people, report.average_percent)
     # A new row after scale gets a fresh id (the sequences were moved on PostgreSQL).
-    with in_db(seeded):
+    with app_db(seeded):
         Team.create(name="After scale")
         Person.create(email="after@scale.test", name="After")
 
 
-class QueryCounter:
-    def __init__(self, app, monkeypatch):
-        self.app = app
 
-    def count(self, client, url):
-        client.get(url).get_data()      # warm-up
-        with recorded_sql(self.app) as statements:
-            response = client.get(url)
-            assert response.status_code == 200
-            response.get_data()         # a streamed export runs to the end
-        return len(statements)
-
-
-def test_dashboard_and_export_run_a_constant_number_of_queries(seeded, monkeypatch):
+def test_dashboard_and_export_run_a_constant_number_of_queries(seeded):
     result = seeded.test_cli_runner().invoke(args=["demo", "scale", "--learners", "300", "--teams", "6"])
     assert result.exit_code == 0, result.output
-    with in_db(seeded):
+    with app_db(seeded):
         large = Team.select().where(Team.name.startswith("Scale team")).order_by(Team.name).first()
         learner_ids = [m.person_id for m in Membership.select().where(
             (Membership.team == large) & (Membership.is_manager == False)).order_by(Membership.id)]  # noqa: E712
@@ -1003,25 +702,25 @@ def test_dashboard_and_export_run_a_constant_number_of_queries(seeded, monkeypat
                  for t in (small.id, large.id)}
         assert Progress.select().where(Progress.person.in_(learner_ids[:5])).count() > 0
     assert sizes[large.id] == 10 * sizes[small.id] == 50
-    admin = client_for(seeded, "admin@example.com")
-    counter = QueryCounter(seeded, monkeypatch)
+    admin = signed_in(seeded, "admin@example.com")
     for args in ({}, {"sort": "completion", "status": "in-progress"}, {"q": "Learner"}):
-        small_page = counter.count(admin, dashboard_url(small.id, **args))
-        large_page = counter.count(admin, dashboard_url(large.id, **args))
+        small_page = count_queries(seeded, admin, dashboard_url(small.id, **args), warm_up=True)
+        large_page = count_queries(seeded, admin, dashboard_url(large.id, **args), warm_up=True)
         assert small_page == large_page, args
-        small_csv = counter.count(admin, export_url(small.id, **args))
-        large_csv = counter.count(admin, export_url(large.id, **args))
+        small_csv = count_queries(seeded, admin, export_url(small.id, **args), warm_up=True)
+        large_csv = count_queries(seeded, admin, export_url(large.id, **args), warm_up=True)
         assert small_csv == large_csv, args
         assert large_page < 20 and large_csv < 20, (large_page, large_csv)
     # With a due date too.
-    with in_db(seeded):
+    with app_db(seeded):
         for team in (small.id, large.id):
             Assignment.create(team=team, course_slug=COURSE, due_date=datetime.date(2020, 1, 1))
-    assert counter.count(admin, dashboard_url(small.id)) == counter.count(admin, dashboard_url(large.id))
+    assert count_queries(seeded, admin, dashboard_url(small.id), warm_up=True) == \
+        count_queries(seeded, admin, dashboard_url(large.id), warm_up=True)
 
 
-def test_summary_runs_a_constant_number_of_queries(rich, monkeypatch):
-    admin = client_for(rich, "admin@example.com")
+def test_summary_runs_a_constant_number_of_queries(rich):
+    admin = signed_in(rich, "admin@example.com")
 
     def add_teams(names):
         ids = bulk_teams(rich, names)
@@ -1029,38 +728,29 @@ def test_summary_runs_a_constant_number_of_queries(rich, monkeypatch):
             slug = name.lower().replace(" ", "-")
             add_members(rich, tid, [(f"{name} member {i}", f"{slug}-{i}@teams.example") for i in range(3)])
             set_states(rich, f"{slug}-0@teams.example", passed(3, "opened"))
-            with in_db(rich):
+            with app_db(rich):
                 Assignment.create(team=tid, course_slug=COURSE, due_date=datetime.date(2020, 1, 1))
 
     add_teams([f"Five {i}" for i in range(3)])             # + Warehouse North, Clinic Support = 5
-    counter = QueryCounter(rich, monkeypatch)
-    with in_db(rich):
+
+    with app_db(rich):
         assert Team.select().count() == 5
-    five = counter.count(admin, f"/manage/?course={COURSE}")
+    five = count_queries(rich, admin, f"/manage/?course={COURSE}", warm_up=True)
     add_teams([f"Sixty {i:02d}" for i in range(55)])
-    with in_db(rich):
+    with app_db(rich):
         assert Team.select().count() == 60
-    sixty = counter.count(admin, f"/manage/?course={COURSE}")
+    sixty = count_queries(rich, admin, f"/manage/?course={COURSE}", warm_up=True)
     assert five == sixty
-    assert counter.count(admin, f"/manage/?course={COURSE}&page=2") == five
-    assert counter.count(admin, f"/manage/?course={COURSE}&q=Sixty") == five
+    assert count_queries(rich, admin, f"/manage/?course={COURSE}&page=2", warm_up=True) == five
+    assert count_queries(rich, admin, f"/manage/?course={COURSE}&q=Sixty", warm_up=True) == five
     html = admin.get(f"/manage/?course={COURSE}").get_data(as_text=True)
     assert len(summary_rows(html)) == 50
     # A manager's summary of one team costs the same.
-    manager = client_for(rich, "manager@example.com")
-    assert counter.count(manager, "/manage/") == five
+    manager = signed_in(rich, "manager@example.com")
+    assert count_queries(rich, manager, "/manage/", warm_up=True) == five
 
 
 # --- 7. the summary agrees with each dashboard -------------------------------------------
-
-def summary_figures(client):
-    html = client.get(f"/manage/?course={COURSE}").get_data(as_text=True)
-    out = {}
-    for cells in summary_rows(html):
-        team, people, finished, average, due, overdue = cells
-        out[team] = {"People": people, "Finished the course": finished, "Average completion": average,
-                     "Overdue": overdue.replace(" overdue", ""), "Due": due}
-    return out
 
 
 def test_summary_figures_equal_each_teams_dashboard(admin_client, rich):
@@ -1071,7 +761,7 @@ def test_summary_figures_equal_each_teams_dashboard(admin_client, rich):
     add_members(rich, "Clinic Support", [("Gone Person", "gone@example.net")])
     set_states(rich, "gone@example.net", passed(10))
     set_states(rich, "clinic.manager@example.com", passed(10))     # a manager's own progress never counts
-    with in_db(rich):
+    with app_db(rich):
         Person.update(active=False).where(Person.email == "gone@example.net").execute()
     with rich.app_context():
         today = course_filters.site_today()
@@ -1089,7 +779,7 @@ def test_summary_figures_equal_each_teams_dashboard(admin_client, rich):
                                           "Overdue": "5", "Due": f"{today - datetime.timedelta(days=2):%-d %B %Y}"}
     assert figures["Clinic Support"]["People"] == "2" and figures["Clinic Support"]["Average completion"] == "85%"
     # The same through the functions.
-    with in_db(rich):
+    with app_db(rich):
         course = the_course()
         teams = list(Team.select().order_by(Team.name))
         for summary in reports.team_summaries(teams, course):
@@ -1105,22 +795,16 @@ def test_summary_average_equals_dashboard_for_any_number_of_lessons(tree, databa
         tree.write(f"lessons/demo/0{i}-l{i}.md", LESSON.format(title=title))
     app = make_app(database_url, tree.root)
     seed_people(app)
-    with in_db(app):
+    with app_db(app):
         course = catalog().course("demo")
         Person.update(active=False).where(Person.email == "mei@example.com").execute()
         kwame = Person.by_email("kwame@example.com")
         progress.record_open(kwame, course.visible_lessons()[0])
         progress.mark_done(kwame, course.visible_lessons()[0])
-    admin = client_for(app, "admin@example.com")
+    admin = signed_in(app, "admin@example.com")
     tid = team_id(app, "Warehouse North")
     page = get_dashboard_for(admin, tid, "demo")
     html = admin.get("/manage/?course=demo").get_data(as_text=True)
     row = [r for r in summary_rows(html) if r[0] == "Warehouse North"][0]
     close(app)
     assert row[3] == page.totals["Average completion"] == "17%"
-
-
-def get_dashboard_for(client, tid, course_slug):
-    response = client.get(f"/manage/teams/{tid}?course={course_slug}")
-    assert response.status_code == 200
-    return Dashboard(response.get_data(as_text=True))

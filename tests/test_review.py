@@ -11,216 +11,23 @@ import datetime
 import html as htmllib
 import os
 import re
-from html.parser import HTMLParser
 
 import pytest
-import yaml
 from fsrs import Rating
 
-from course.learning.attempts import best_answers
-from course.data.db import db
 from course.data.models import Answer, Attempt, Person, ReviewCard
+from course.learning.attempts import best_answers
 from course.learning.spaced_review import card_from_json, first_rating, review_rating, schedule
-
-from support import LESSON, QUIZ, ROOT, csrf_from, make_app, seed_people, sign_in
-
-UTC = datetime.timezone.utc
-COURSE = "coaching-at-every-level"
-PLAIN = "coaching-is-not-managing"          # 4 scenarios, pass mark 75 %
-SECOND = "peer-coaching-and-listening"      # 4 scenarios, pass mark 75 %
-LEARNER = "learner@example.com"
-KWAME = "kwame@example.com"
-T0 = datetime.datetime(2025, 3, 5, 10, 0, tzinfo=UTC)     # a Wednesday
-DAY = datetime.timedelta(days=1)
-
-with open(os.path.join(ROOT, "quizzes", "tags.yml"), encoding="utf-8") as _fh:
-    TAGS = yaml.safe_load(_fh)              # slug -> {label, strong, description}
-
-
-# --- the clock ------------------------------------------------------------------------
-
-class Clock:
-    """The app's clock: `clock.now = ...` moves time for every request."""
-
-    def __init__(self, now: datetime.datetime):
-        self.now = now
-
-    def __call__(self) -> datetime.datetime:
-        return self.now
-
-    def naive(self) -> datetime.datetime:
-        return self.now.astimezone(UTC).replace(tzinfo=None)
-
-
-def state(card) -> dict:
-    """A card's scheduling state (fsrs names each Card by the wall-clock millisecond it was made)."""
-    return {k: v for k, v in card.to_dict().items() if k != "card_id"}
-
-
-def aware(value: datetime.datetime) -> datetime.datetime:
-    return value.replace(tzinfo=UTC)
-
-
-# --- HTML helpers ---------------------------------------------------------------------
-
-class _Inputs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.inputs = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "input":
-            self.inputs.append(dict(attrs))
-
-
-def inputs(html: str) -> list[dict]:
-    parser = _Inputs()
-    parser.feed(html)
-    return parser.inputs
-
-
-def hidden_fields(html: str) -> dict:
-    return {i["name"]: i.get("value", "") for i in inputs(html) if i.get("type") == "hidden" and i.get("name")}
-
-
-def radio_groups(html: str) -> dict:
-    groups: dict = {}
-    for i in inputs(html):
-        if i.get("type") == "radio":
-            groups.setdefault(i["name"], []).append(i["value"])
-    return groups
-
-
-def text_of(response_or_html) -> str:
-    html = response_or_html if isinstance(response_or_html, str) else response_or_html.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace(" .", ".").replace(" ,", ",")
-
-
-def plain(html_fragment: str) -> str:
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html_fragment)).split())
-
-
-def localdate(value: datetime.datetime, zone: str = "UTC") -> str:
-    from zoneinfo import ZoneInfo
-    return aware(value).astimezone(ZoneInfo(zone)).strftime("%-d %B %Y")
-
-
-# --- database helpers -----------------------------------------------------------------
-
-def in_db(fn):
-    with db.connection_context():
-        return fn()
-
-
-def cards_of(email) -> dict:
-    """{(lesson slug, scenario id): ReviewCard}"""
-    return in_db(lambda: {(c.lesson_slug, c.scenario_id): c for c in ReviewCard.select().join(Person)
-                          .where(Person.email == email).order_by(ReviewCard.id)})
-
-
-def card_rows(email=None):
-    """Every card's moving parts, to prove nothing changed."""
-    query = ReviewCard.select().order_by(ReviewCard.id)
-    if email:
-        query = query.join(Person).where(Person.email == email)
-    return in_db(lambda: [(c.id, c.due, c.reviews, c.card, c.scenario_hash, c.retired_at) for c in query])
-
-
-def row_counts():
-    return in_db(lambda: (Attempt.select().count(), Answer.select().count()))
-
-
-def review_attempts(email):
-    return in_db(lambda: list(Attempt.select().join(Person)
-                              .where((Person.email == email) & (Attempt.kind == "review")).order_by(Attempt.id)))
-
-
-def answers_of(attempt_id):
-    return in_db(lambda: [(a.position, a.scenario_id, a.choice_id, a.best, a.tag)
-                          for a in Answer.select().where(Answer.attempt == attempt_id).order_by(Answer.position)])
-
-
-# --- HTTP helpers ---------------------------------------------------------------------
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
-
-
-def lesson_of(app, lesson_slug, course=COURSE):
-    lesson, _ = app.extensions["content"].catalog.find_lesson(course, lesson_slug)
-    assert lesson is not None and lesson.quiz is not None
-    return lesson
-
-
-def take_quiz(client, lesson_slug, answers, course=COURSE):
-    """Open the quiz page, send the chosen answers back; returns the attempt id."""
-    page = client.get(f"/courses/{course}/{lesson_slug}/quiz")
-    assert page.status_code == 200
-    fields = hidden_fields(page.get_data(as_text=True))
-    data = {**fields, **{f"answer-{s}": c for s, c in answers.items()}}
-    response = client.post(f"/courses/{course}/{lesson_slug}/quiz", data=data)
-    assert response.status_code == 303, response.status_code
-    return int(re.search(r"/attempts/(\d+)$", response.headers["Location"]).group(1))
-
-
-def weak(scenario, nth=0):
-    return [c for c in scenario.choices if not c.best][nth]
-
-
-def home(client):
-    response = client.get("/")
-    assert response.status_code == 200
-    text = text_of(response)
-    due = re.search(r"(\d+) scenarios? due for review today", text)
-    streak = re.search(r"Practice streak: (\d+) days?", text)
-    assert due and streak, text
-    return int(due.group(1)), int(streak.group(1)), text
-
-
-def due_on_home(client):
-    return home(client)[0]
-
-
-def streak_on_home(client):
-    return home(client)[1]
-
-
-def open_review(client):
-    """GET /review; returns (html, form fields, scenario id) of the question served."""
-    response = client.get("/review")
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert "What would you do?" in html, text_of(html)
-    fields = hidden_fields(html)
-    assert set(fields) == {"csrf_token", "token", "card"} and fields["csrf_token"] == csrf_from(html)
-    (group,) = radio_groups(html)
-    return html, fields, group[len("answer-"):]
-
-
-def answer_review(client, fields, scenario_id, choice_id):
-    return client.post("/review", data={**fields, f"answer-{scenario_id}": choice_id})
-
-
-def review_once(client, app, lesson_slug=None, right=True, course=COURSE):
-    """Answer the question /review serves; returns (scenario id, response)."""
-    html, fields, scenario_id = open_review(client)
-    card = in_db(lambda: ReviewCard.get_by_id(int(fields["card"])))
-    lesson = lesson_of(app, lesson_slug or card.lesson_slug, course)
-    scenario = lesson.quiz.scenario(scenario_id)
-    choice = scenario.best_choice if right else weak(scenario)
-    response = answer_review(client, fields, scenario_id, choice.id)
-    assert response.status_code == 303, response.status_code
-    return scenario_id, response
-
-
-def is_empty_review_page(client):
-    response = client.get("/review")
-    assert response.status_code == 200
-    text = text_of(response)
-    return "Nothing is due for review right now." in text and "What would you do?" not in text, text
+from helpers.app import make_app
+from helpers.content import COURSE, LESSON, PLAIN, QUIZ, SECOND, lesson_of
+from helpers.db import answers_of, query_db, row_counts
+from helpers.http import sign_in, signed_in
+from helpers.pages import hidden_fields, plain, radio_groups, text_of
+from helpers.people import KWAME, LEARNER, seed_people
+from helpers.quiz import take_quiz, weak_choice
+from helpers.review import (DAY, T0, TAGS, UTC, Clock, answer_review, aware, card_rows, cards_of, due_on_home, home,
+                            is_empty_review_page, localdate, open_review, review_attempts, review_once, state,
+                            streak_on_home)
 
 
 # --- fixtures -------------------------------------------------------------------------
@@ -344,7 +151,7 @@ def test_passing_a_plain_quiz_puts_each_scenario_on_a_schedule(site, me, clock):
     lesson = lesson_of(site, PLAIN)
     quiz = lesson.quiz
     s0 = quiz.scenarios[0]
-    answers = {**best_answers(quiz), s0.id: weak(s0).id}          # 3 of 4: passes at 75 %
+    answers = {**best_answers(quiz), s0.id: weak_choice(s0).id}          # 3 of 4: passes at 75 %
     take_quiz(me, PLAIN, answers)
 
     cards = cards_of(LEARNER)
@@ -364,12 +171,12 @@ def test_passing_a_plain_quiz_puts_each_scenario_on_a_schedule(site, me, clock):
 def test_a_failed_quiz_schedules_nothing_and_a_retake_rates_retaken_scenarios_hard(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
     s0, s1 = quiz.scenarios[0], quiz.scenarios[1]
-    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak(s0).id, s1.id: weak(s1).id})   # 50 %: fails
+    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak_choice(s0).id, s1.id: weak_choice(s1).id})   # 50 %: fails
     assert cards_of(LEARNER) == {}
 
     clock.now = T0 + datetime.timedelta(hours=2)
     s3 = quiz.scenarios[3]
-    take_quiz(me, PLAIN, {**best_answers(quiz), s3.id: weak(s3).id})                       # 75 %: passes
+    take_quiz(me, PLAIN, {**best_answers(quiz), s3.id: weak_choice(s3).id})                       # 75 %: passes
     cards = cards_of(LEARNER)
     expected = {s0.id: Rating.Hard, s1.id: Rating.Hard, quiz.scenarios[2].id: Rating.Good, s3.id: Rating.Again}
     for scenario_id, rating in expected.items():
@@ -391,7 +198,7 @@ def test_a_conversation_quiz_is_not_reviewed(site, me):
     path = list(best_answers(quiz).items())
     data = {**fields, "current": path[-1][0], **{f"answer-{s}": c for s, c in path}}
     assert me.post(f"/courses/{COURSE}/coaching-up/quiz", data=data).status_code == 303
-    assert in_db(lambda: Attempt.select().where(Attempt.passed == True).count()) == 1   # noqa: E712
+    assert query_db(lambda: Attempt.select().where(Attempt.passed == True).count()) == 1   # noqa: E712
     assert cards_of(LEARNER) == {}
 
 
@@ -401,7 +208,7 @@ def test_scenarios_come_back_on_the_day_they_fall_due(site, me, clock):
     lesson = lesson_of(site, PLAIN)
     quiz = lesson.quiz
     s0 = quiz.scenarios[0]
-    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak(s0).id})
+    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak_choice(s0).id})
     cards = cards_of(LEARNER)
     assert len(cards) == len(quiz.scenarios)
 
@@ -458,7 +265,7 @@ def test_scenarios_come_back_on_the_day_they_fall_due(site, me, clock):
 
     # The same form sent again records nothing new and leads to the same page.
     before = (row_counts(), card_rows())
-    again = answer_review(me, fields, s0.id, weak(s0).id)
+    again = answer_review(me, fields, s0.id, weak_choice(s0).id)
     assert again.status_code == 303 and again.headers["Location"] == response.headers["Location"]
     assert (row_counts(), card_rows()) == before
 
@@ -478,18 +285,18 @@ def test_a_wrong_review_answer_shows_the_stronger_choice_and_comes_back_sooner(s
     scenario = quiz.scenario(scenario_id)
     before = card_from_json(cards[(PLAIN, scenario_id)].card)
 
-    response = answer_review(me, fields, scenario_id, weak(scenario).id)
+    response = answer_review(me, fields, scenario_id, weak_choice(scenario).id)
     assert response.status_code == 303
     (attempt,) = review_attempts(LEARNER)
     assert attempt.passed is False and attempt.score == 0.0
-    assert answers_of(attempt.id) == [(0, scenario_id, weak(scenario).id, False, weak(scenario).tag)]
+    assert answers_of(attempt.id) == [(0, scenario_id, weak_choice(scenario).id, False, weak_choice(scenario).tag)]
     card = cards_of(LEARNER)[(PLAIN, scenario_id)]
     assert aware(card.due) == schedule(before, Rating.Again, clock.now).due
     assert card.due < aware(schedule(before, Rating.Good, clock.now).due).replace(tzinfo=None)
 
     text = text_of(me.get(response.headers["Location"]))
     assert "There was a stronger choice" in text and "The stronger choice" in text
-    assert plain(weak(scenario).feedback_html) in text and plain(scenario.best_choice.feedback_html) in text
+    assert plain(weak_choice(scenario).feedback_html) in text and plain(scenario.best_choice.feedback_html) in text
     assert f"This scenario comes back on {localdate(card.due)}" in text
     assert "Next review (3 left today)" in text
 
@@ -602,7 +409,7 @@ def test_someone_elses_review_feedback_is_not_found(site, me, clock):
     assert me.get(location).status_code == 200
     assert signed_in(site, KWAME).get(location).status_code == 404
     # A quiz attempt is not shown as a review.
-    quiz_attempt = in_db(lambda: Attempt.get(Attempt.kind == "quiz"))
+    quiz_attempt = query_db(lambda: Attempt.get(Attempt.kind == "quiz"))
     assert me.get(f"/review/answers/{quiz_attempt.id}").status_code == 404
 
 
@@ -717,7 +524,7 @@ def test_streak_counts_consecutive_days_of_quizzes_and_reviews(site, me, clock):
     s0 = quiz.scenarios[0]
     assert streak_on_home(me) == 0
 
-    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak(s0).id})     # day 0: a quiz
+    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak_choice(s0).id})     # day 0: a quiz
     assert streak_on_home(me) == 1
     assert "Practice streak: 1 day" in home(me)[2]
 
@@ -747,7 +554,7 @@ def test_streak_days_are_days_in_the_site_time_zone(site, me, clock):
     # 14 April 2025, 23:30 in New York (EDT) is 15 April 03:30 UTC.
     clock.now = datetime.datetime(2025, 4, 15, 3, 30, tzinfo=UTC)
     take_quiz(me, PLAIN, best_answers(quiz))
-    assert in_db(lambda: Attempt.get(Attempt.kind == "quiz").submitted_at) == datetime.datetime(2025, 4, 15, 3, 30)
+    assert query_db(lambda: Attempt.get(Attempt.kind == "quiz").submitted_at) == datetime.datetime(2025, 4, 15, 3, 30)
     assert streak_on_home(me) == 1
 
     # 15 April, 09:00 in New York (13:00 UTC, the same UTC date): a second local day.
@@ -787,14 +594,14 @@ def _habit_history(site, me, clock):
     """Two quizzes with a mix of strong and weak choices; returns [(scenario, choice)] in order."""
     first, second = lesson_of(site, PLAIN).quiz, lesson_of(site, SECOND).quiz
     picks = [
-        (first.scenarios[0], weak(first.scenarios[0], 0)),
+        (first.scenarios[0], weak_choice(first.scenarios[0], 0)),
         (first.scenarios[1], first.scenarios[1].best_choice),
-        (first.scenarios[2], weak(first.scenarios[2], 1)),
+        (first.scenarios[2], weak_choice(first.scenarios[2], 1)),
         (first.scenarios[3], first.scenarios[3].best_choice),
         (second.scenarios[0], second.scenarios[0].best_choice),
-        (second.scenarios[1], weak(second.scenarios[1], 2)),
+        (second.scenarios[1], weak_choice(second.scenarios[1], 2)),
         (second.scenarios[2], second.scenarios[2].best_choice),
-        (second.scenarios[3], weak(second.scenarios[3], 0)),
+        (second.scenarios[3], weak_choice(second.scenarios[3], 0)),
     ]
     take_quiz(me, PLAIN, {s.id: c.id for s, c in picks[:4]})
     clock.now = T0 + DAY
@@ -876,7 +683,7 @@ def test_habits_include_review_answers(site, me, clock):
     clock.now = aware(min(c.due for c in cards_of(LEARNER).values()))
     scenario_id, _ = review_once(me, site, right=False)
     scenario = quiz.scenario(scenario_id)
-    picks = [(s, s.best_choice) for s in quiz.scenarios] + [(scenario, weak(scenario))]
+    picks = [(s, s.best_choice) for s in quiz.scenarios] + [(scenario, weak_choice(scenario))]
     text = text_of(me.get("/habits"))
     assert "across 5 answers" in text
     for tag, (chosen, offered) in _by_hand(picks).items():
@@ -941,7 +748,7 @@ def test_a_reworded_scenario_is_rebased_on_the_next_review_visit(tree_site):
     assert card.due > clock.naive() and card.reviews == 1
     (attempt,) = review_attempts(LEARNER)
     assert answers_of(attempt.id)[0][1] == "quiet-standup"
-    assert in_db(lambda: Answer.get(Answer.attempt == attempt.id).scenario_hash) == new.content_hash
+    assert query_db(lambda: Answer.get(Answer.attempt == attempt.id).scenario_hash) == new.content_hash
 
 
 def test_a_removed_scenario_retires_its_card(tree_site):
@@ -1067,7 +874,7 @@ def test_feedback_shows_the_due_date_of_the_card_just_reviewed(tree, database_ur
         client = signed_in(app, LEARNER)
         first, second = lesson_of(app, "first", "demo").quiz, lesson_of(app, "second", "demo").quiz
         # "first": demo-ran-long wrong (Again); "second": all best (Good).
-        take_quiz(client, "first", {**best_answers(first), "demo-ran-long": weak(first.scenario("demo-ran-long")).id},
+        take_quiz(client, "first", {**best_answers(first), "demo-ran-long": weak_choice(first.scenario("demo-ran-long")).id},
                   course="demo")
         take_quiz(client, "second", best_answers(second), course="demo")
         cards = cards_of(LEARNER)
@@ -1079,11 +886,11 @@ def test_feedback_shows_the_due_date_of_the_card_just_reviewed(tree, database_ur
         shown = {}
         for _ in range(len(cards)):
             _, fields, scenario_id = open_review(client)
-            card = in_db(lambda: ReviewCard.get_by_id(int(fields["card"])))
+            card = query_db(lambda: ReviewCard.get_by_id(int(fields["card"])))
             quiz = first if card.lesson_slug == "first" else second
             response = answer_review(client, fields, scenario_id, quiz.scenario(scenario_id).best_choice.id)
             assert response.status_code == 303
-            after = in_db(lambda: ReviewCard.get_by_id(card.id))
+            after = query_db(lambda: ReviewCard.get_by_id(card.id))
             text = text_of(client.get(response.headers["Location"]))
             shown[(card.lesson_slug, scenario_id)] = f"This scenario comes back on {localdate(after.due)}" in text
         assert shown == {key: True for key in cards}
@@ -1100,7 +907,7 @@ def test_demo_learner_has_reviews_due_and_habits(app, clock):
     client = app.test_client()
     assert sign_in(client, LEARNER, "coaching-demo").status_code == 302
 
-    assert in_db(lambda: ReviewCard.select().join(Person).where(Person.email == LEARNER).count()) > 0
+    assert query_db(lambda: ReviewCard.select().join(Person).where(Person.email == LEARNER).count()) > 0
     due, _, _ = home(client)
     assert due >= 1
     open_review(client)

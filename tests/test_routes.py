@@ -14,7 +14,7 @@ from flask import url_for
 from course.learning import attempts
 from course.data.db import db
 from course.data.models import Attempt, Person, Team
-from support import post
+from helpers.http import post
 
 COURSE = "coaching-at-every-level"
 LESSON = "coaching-is-not-managing"          # has a quiz of scenarios
