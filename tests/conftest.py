@@ -15,7 +15,8 @@ import pytest
 from helpers.app import PG_URL, ROOT, make_app, reset_postgres
 from helpers.content import ContentTree
 from helpers.http import signed_in
-from helpers.people import ROLE_EMAILS, seed_people
+from helpers.people import LEARNER, ROLE_EMAILS, seed_people
+from helpers.review import T0, Clock
 
 
 @pytest.fixture(autouse=True)
@@ -123,3 +124,24 @@ def clients(seeded):
     out = {role: signed_in(seeded, email) for role, email in ROLE_EMAILS.items()}
     out["anonymous"] = seeded.test_client()
     return out
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, at T0 (a Wednesday morning): `clock.now = ...` moves time."""
+    clock = Clock(T0)
+    app.config["CLOCK"] = clock
+    return clock
+
+
+@pytest.fixture
+def site(app, clock):
+    """The real course with the demo people, created on the test's clock."""
+    seed_people(app)
+    return app
+
+
+@pytest.fixture
+def me(site):
+    """The demo learner, signed in on `site`."""
+    return signed_in(site, LEARNER)

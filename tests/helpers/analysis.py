@@ -3,6 +3,7 @@ and the trainer's pages (and CSV) read back."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
 import re
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import generate_password_hash
 
-from course.data.models import Person, utcnow
+from course.data.models import Person, Progress, utcnow
 from course.learning.attempts import FormToken, grade, record_attempt
 from helpers.content import lesson_of
 from helpers.db import app_db
@@ -86,6 +87,20 @@ def record(app, email, slug, answers, course="demo"):
         attempt, created = record_attempt(person, lesson, token, grade(lesson.quiz, answers))
         assert created
         return attempt.id
+
+
+def add_progress(app, emails, slug, minutes):
+    """One progress row per learner for lesson `slug` of the demo course, opened on 2 November
+    2026 at 09:00 and completed that many minutes later (None: opened but never completed)."""
+    start = datetime.datetime(2026, 11, 2, 9, 0)
+    with app_db(app):
+        ids = {p.email: p.id for p in Person.select().where(Person.email.in_(emails))}
+        Progress.insert_many([
+            {"person": ids[email], "course_slug": "demo", "lesson_slug": slug, "content_hash": "x",
+             "opened_at": start, "last_visit_at": start,
+             "completed_at": None if m is None else start + datetime.timedelta(minutes=m),
+             "passed_at": None, "best_score": None}
+            for email, m in zip(emails, minutes)]).execute()
 
 
 def answers(hard="ask-ola", mid="reflect", easy="thank-kim"):

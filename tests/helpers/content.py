@@ -85,3 +85,9 @@ def lesson_of(app, lesson_slug, course=COURSE):
     lesson, _ = app.extensions["content"].catalog.find_lesson(course, lesson_slug)
     assert lesson is not None and lesson.quiz is not None, (course, lesson_slug)
     return lesson
+
+
+def bump_mtime(path, seconds=10):
+    """Move a file's modification time `seconds` on, so that CONTENT_RELOAD sees it changed."""
+    stamp = os.stat(path).st_mtime + seconds
+    os.utime(path, (stamp, stamp))

@@ -17,14 +17,6 @@ DEMO_EMAILS = ["admin@example.com", "trainer@example.com", "manager@example.com"
                "yusuf@example.com"]
 
 
-
-
-
-
-
-
-
-
 def write_csv(tmp_path, text, name="people.csv"):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

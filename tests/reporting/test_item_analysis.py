@@ -1,14 +1,15 @@
-"""Item analysis and content health for trainers (issue "Trainers see where learners struggle").
+"""Item analysis for trainers (issue "Trainers see where learners struggle"): each
+scenario's figures, its versions, the CSV, query counts, and who may see the pages.
 
 Every expected figure below is worked out by hand from the answers the test
 gives, and compared with what the page (and the CSV) shows. At least one test
 takes the quizzes over HTTP end to end; the others write attempts through
 course.attempts.record_attempt, the same function the quiz view calls.
+Conversations and content health have files of their own beside this one.
 """
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import os
 import re
@@ -16,32 +17,15 @@ import time
 
 import pytest
 
-from course.data.db import db
-from course.data.models import Person, Progress
-from helpers.analysis import (BEST_PATH, LEARNER_PASSWORD, ROUGH_PATH, TREE_QUIZ, VAGUE_PATH, add_learners, answers,
-                              conversation_answers, csv_rows, get_ok, health_row, record, reword, section, sections,
-                              table_after, trainer_client)
+from helpers.analysis import (LEARNER_PASSWORD, TREE_QUIZ, add_learners, answers, csv_rows, get_ok, record, reword,
+                              section, sections, table_after, trainer_client)
 from helpers.app import make_app, reset_postgres
-from helpers.content import COURSE, CONVERSATION, LESSON, PLAIN, lesson_of
+from helpers.content import COURSE, CONVERSATION, LESSON, PLAIN
 from helpers.http import signed_in
 from helpers.pages import plain
 from helpers.people import seed_people
 from helpers.quiz import take_quiz
 from helpers.sql import count_queries
-
-
-# --- fixtures ------------------------------------------------------------------------------
-
-@pytest.fixture
-def quiz_app(tree, database_url):
-    """A one-lesson course with TREE_QUIZ; content reloads when a file changes."""
-    tree.write("lessons/demo/01-first.md", LESSON.format(title="Meetings and deadlines"))
-    tree.write("quizzes/demo/first.md", TREE_QUIZ)
-    app = make_app(database_url, tree.root, CONTENT_RELOAD=True)
-    seed_people(app)
-    yield app
-    app.extensions["peewee"].close_all()
-
 
 
 # --- the figures of a plain quiz, over HTTP -------------------------------------------------
@@ -202,7 +186,6 @@ def test_flags_sit_at_the_documented_thresholds(tree, database_url):
 
 # --- versions ------------------------------------------------------------------------------
 
-
 def test_a_reworded_scenario_starts_from_zero_and_keeps_its_earlier_figures(quiz_app, tree):
     emails = add_learners(quiz_app, 6)
     # Version 1 of "hard": 2 of 6 best on the first try.
@@ -303,71 +286,6 @@ def test_the_index_counts_a_learner_once_after_a_lesson_is_renamed(tree, databas
     assert plain(row).endswith(" 1")
 
 
-# --- a branching conversation (the real course) --------------------------------------------
-
-
-def test_conversation_analysis_shows_paths_taken_and_where_conversations_end(seeded):
-    app = seeded
-    quiz = lesson_of(app, CONVERSATION, COURSE).quiz
-    emails = add_learners(app, 8)
-    plan = {0: [BEST_PATH], 1: [BEST_PATH], 2: [BEST_PATH], 3: [BEST_PATH], 4: [BEST_PATH],
-            5: [ROUGH_PATH], 6: [ROUGH_PATH], 7: [VAGUE_PATH, BEST_PATH]}
-    for index, paths in plan.items():
-        for tags in paths:
-            record(app, emails[index], CONVERSATION, conversation_answers(quiz, tags), course=COURSE)
-    trainer = trainer_client(app)
-    html = get_ok(trainer, f"/trainer/analysis/{COURSE}/{CONVERSATION}")
-    assert "8 learners with at least one attempt" in plain(html)
-    assert "How learners move through the conversation" in html and "paths are hidden" not in html
-    # Endings, by distinct learner: 8 reached the trial (learner 7 on the retake), 1 ended noted.
-    assert table_after(html, "Where conversations end") == [["A two-week trial", "8"],
-                                                            ["Noted, nothing changes", "fewer than 5"]]
-    titles = lambda *ids: " → ".join(quiz.scenario(i).title for i in ids)  # noqa: E731
-    assert table_after(html, "Paths taken") == [
-        [titles("grace-at-the-station", "grace-makes-time", "grace-listens", "end-trial-agreed"), "6"],
-        [titles("grace-at-the-station", "grace-bristles", "grace-listens", "end-trial-agreed"), "fewer than 5"],
-        [titles("grace-at-the-station", "grace-makes-time", "grace-shrugs", "end-noted-not-acted"), "fewer than 5"],
-    ]
-    # Scenes: the first scene was answered 9 times by 8 learners; 6 chose the best first time
-    # (0-4 and 7), and 7 of the 9 answers were best.
-    station = section(html, "grace-at-the-station")
-    assert station.figures == {"Learners": "8", "Best on first try": "75%", "Best over all attempts": "78%",
-                               "Answers": "9"}
-    assert [(r.tag, r.chosen, r.nobody) for r in station.rows] == [
-        ("Complained without a proposal", 2, False), ("Asked before telling", 7, False),
-        ("Went around the person", 0, True)]
-    # "Grace makes time": learners 0-4 and 7 (twice): 6 learners, 5 best first tries.
-    makes_time = section(html, "grace-makes-time")
-    assert makes_time.figures == {"Learners": "6", "Best on first try": "83%", "Best over all attempts": "86%",
-                                  "Answers": "7"}
-    # Scenes fewer than 5 learners reached are hidden; end scenes have no figures at all.
-    assert section(html, "grace-bristles").hidden and section(html, "grace-shrugs").hidden
-    assert section(html, "grace-hears-secondhand").hidden
-    assert "Nobody has answered this version yet" in section(html, "grace-hears-secondhand").text
-    assert "end-trial-agreed" not in {s.scenario_id for s in sections(html)}
-    listens = section(html, "grace-listens")
-    assert listens.figures["Learners"] == "8" and listens.figures["Best on first try"] == "100%"
-    assert "too easy" in listens.flag
-    # The CSV has the same per-scene numbers, and no figures for the hidden scenes.
-    rows = csv_rows(trainer, f"/trainer/analysis/{COURSE}/{CONVERSATION}.csv")
-    assert [(r["Choice id"], r["Learners"], r["Best on first try %"], r["Best over all attempts %"], r["Times chosen"],
-             r["Share %"]) for r in rows if r["Scenario id"] == "grace-at-the-station"] == [
-        (c.id, "8", "75", "78", str(n), str(round(100 * n / 9))) for c, n in zip(quiz.scenario("grace-at-the-station").choices,
-                                                                            (2, 7, 0))]
-    assert {r["Learners"] for r in rows if r["Scenario id"] == "grace-bristles"} == {"fewer than 5"}
-    assert {r["Scenario id"] for r in rows} == {s.id for s in quiz.scenarios if not s.is_end}
-
-
-def test_conversation_paths_are_hidden_below_the_group_size(seeded):
-    quiz = lesson_of(seeded, CONVERSATION, COURSE).quiz
-    for email in add_learners(seeded, 4):
-        record(seeded, email, CONVERSATION, conversation_answers(quiz, BEST_PATH), course=COURSE)
-    html = get_ok(trainer_client(seeded), f"/trainer/analysis/{COURSE}/{CONVERSATION}")
-    assert "Fewer than 5 learners have played this version of the conversation; paths are hidden." in plain(html)
-    assert "<h3>Paths taken</h3>" not in html and "<h3>Where conversations end</h3>" not in html
-    assert all(s.hidden for s in sections(html))
-
-
 # --- CSV safety ----------------------------------------------------------------------------
 
 INJECTION_QUIZ = """
@@ -414,7 +332,6 @@ def test_csv_neutralises_formulas_in_choice_and_scenario_text(tree, database_url
 
 
 # --- query count ---------------------------------------------------------------------------
-
 
 TALK = """
 ---
@@ -480,108 +397,6 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_learners(tree, d
     assert few == many, (few, many)
     # Loading the trainer, then two grouped queries (three for a conversation).
     assert few["/trainer/analysis/demo/first"] <= 4 and few["/trainer/analysis/demo/talk"] <= 5, few
-
-
-# --- content health ------------------------------------------------------------------------
-
-HEALTH_LESSONS = {
-    # slug: (title, front matter extra)
-    "01-reading": ("Reading lesson", ""),
-    "02-dropping": ("Dropping lesson", ""),
-    "03-half": ("Half lesson", ""),
-    "04-few": ("Few lesson", ""),
-    "05-unfinished": ("Unfinished draft", "draft: true"),
-}
-
-NO_ID_QUIZ = """
----
-pass_score: 0.5
----
-## A scenario without an id
-Something happened.
-
-- [x] Ask about it. {ask}
-  > Good.
-- [ ] Tell them. {tell}
-  > Less good.
-"""
-
-
-@pytest.fixture
-def health_app(tree, database_url):
-    for name, (title, extra) in HEALTH_LESSONS.items():
-        text = LESSON.format(title=title)
-        if extra:
-            text = text.replace("minutes: 4", f"minutes: 4\n{extra}")
-        tree.write(f"lessons/demo/{name}.md", text)
-    tree.write("quizzes/demo/reading.md", NO_ID_QUIZ)
-    app = make_app(database_url, tree.root)
-    seed_people(app)
-    yield app
-    app.extensions["peewee"].close_all()
-
-
-def _progress(app, emails, slug, minutes):
-    """One progress row per learner; minutes None means opened but never completed."""
-    start = datetime.datetime(2026, 11, 2, 9, 0)
-    with app.app_context(), db.connection_context():
-        ids = {p.email: p.id for p in Person.select().where(Person.email.in_(emails))}
-        Progress.insert_many([
-            {"person": ids[email], "course_slug": "demo", "lesson_slug": slug, "content_hash": "x",
-             "opened_at": start, "last_visit_at": start,
-             "completed_at": None if m is None else start + datetime.timedelta(minutes=m),
-             "passed_at": None, "best_score": None}
-            for email, m in zip(emails, minutes)]).execute()
-
-
-def test_content_health_lists_warnings_drafts_drop_off_and_reading_time(health_app):
-    app = health_app
-    emails = add_learners(app, 7)
-    # Reading lesson (4 minutes stated): 7 completed; one took 3 hours (a learner coming back
-    # later, not reading), so times are 5, 7, 9, 10, 12, 30: median 9.5, mean 73 / 6 = 12.2.
-    _progress(app, emails, "reading", [5, 7, 9, 10, 12, 30, 180])
-    # Dropping: 6 opened, 2 completed: 67 % drop-off, flagged.
-    _progress(app, emails[:6], "dropping", [3, 4, None, None, None, None])
-    # Half: 6 opened, 3 completed: exactly 50 %, not "more than half".
-    _progress(app, emails[:6], "half", [3, 4, 5, None, None, None])
-    # Few: 4 opened, none completed: too few to flag.
-    _progress(app, emails[:4], "few", [None, None, None, None])
-
-    html = get_ok(trainer_client(app), "/trainer/health")
-    text = plain(html)
-    # Content check warnings: the scenario without an {#id}.
-    warnings = text[text.index("Content check warnings"):text.index("Drafts awaiting publication")]
-    assert "quizzes/demo/reading.md:4" in warnings
-    assert "scenario 'A scenario without an id' has no {#id}" in warnings
-    assert "(add {#a-scenario-without-an-id})" in warnings
-    # Drafts awaiting publication.
-    drafts = text[text.index("Drafts awaiting publication"):text.index("Demo course: drop-off and reading time")]
-    assert re.search(r"Unfinished draft \(Demo course, lessons/demo/05-unfinished\.md ?\)", drafts), drafts
-    assert "Reading lesson" not in drafts
-    assert 'href="/trainer/preview/demo/unfinished"' in html
-
-    assert health_row(html, "Reading lesson") == {
-        "lesson": "Reading lesson", "opened": "7", "completed": "7", "drop-off": "0%", "stated": "4",
-        "median": "9.5", "average": "12.2", "flags": "Takes much longer than stated"}
-    assert health_row(html, "Dropping lesson") == {
-        "lesson": "Dropping lesson", "opened": "6", "completed": "2", "drop-off": "67%", "stated": "4",
-        "median": "–", "average": "–", "flags": "High drop-off"}
-    assert health_row(html, "Half lesson")["drop-off"] == "50%" and health_row(html, "Half lesson")["flags"] == ""
-    assert health_row(html, "Few lesson")["drop-off"] == "100%" and health_row(html, "Few lesson")["flags"] == ""
-    assert health_row(html, "Unfinished draft (draft)")["opened"] == "0"
-
-
-def test_reading_time_within_the_stated_minutes_is_not_flagged(health_app):
-    emails = add_learners(health_app, 5)
-    _progress(health_app, emails, "reading", [2, 3, 4, 6, 8])      # median 4, mean 4.6; 4 stated
-    row = health_row(get_ok(trainer_client(health_app), "/trainer/health"), "Reading lesson")
-    assert (row["median"], row["average"], row["flags"]) == ("4.0", "4.6", "")
-
-
-def test_a_clean_tree_has_no_warnings_and_no_drafts(quiz_app):
-    text = plain(get_ok(trainer_client(quiz_app), "/trainer/health"))
-    assert "None: flask --app app content check is clean." in text
-    assert "No drafts." in text
 
 
 # --- who can reach the trainer pages ---------------------------------------------------------

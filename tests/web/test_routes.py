@@ -86,8 +86,6 @@ POST_DATA = {
 _TOKEN_FIELD = re.compile(r'name="token" value="([^"]+)"')
 
 
-
-
 def app_endpoints(app):
     return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
 

@@ -8,18 +8,10 @@ import pytest
 
 from course.data.db import db
 from course.data.models import LoginToken, Membership, Person, Progress, Team
-from helpers.content import LESSON
 from helpers.db import count, membership, person
 from helpers.http import csrf_token, post
 
 _PERSON_LINK = re.compile(r'<a href="/admin/people/(\d+)">([^<]*)</a>')
-
-
-@pytest.fixture
-def content_dir(tree):
-    """One small course is enough here (quicker to load than the real one)."""
-    tree.write("lessons/demo/01-first.md", LESSON.format(title="First steps"))
-    return tree.root
 
 
 def team(name):
