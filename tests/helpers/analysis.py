@@ -15,11 +15,12 @@ from werkzeug.security import generate_password_hash
 
 from course.data.models import Person, Progress, utcnow
 from course.learning.attempts import FormToken, grade, record_attempt
-from helpers.content import lesson_of
+from helpers.app import make_app
+from helpers.content import LESSON, lesson_of
 from helpers.db import app_db
 from helpers.http import signed_in
 from helpers.pages import plain
-from helpers.people import TRAINER
+from helpers.people import TRAINER, seed_people
 
 # Learners created in bulk all share this password; its hash is computed once.
 LEARNER_PASSWORD = "analysis-learner-pw"
@@ -135,6 +136,15 @@ def trainer_client(app):
     return signed_in(app, TRAINER)
 
 
+def tree_quiz_app(tree, database_url, **config):
+    """An app on a one-lesson course with TREE_QUIZ (content reloads), with the demo people."""
+    tree.write("lessons/demo/01-first.md", LESSON.format(title="Meetings and deadlines"))
+    tree.write("quizzes/demo/first.md", TREE_QUIZ)
+    app = make_app(database_url, tree.root, CONTENT_RELOAD=True, **config)
+    seed_people(app)
+    return app
+
+
 # --- reading the pages -------------------------------------------------------------------
 
 @dataclass
@@ -220,3 +230,32 @@ def csv_rows(client, url):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+# Every figure column of the item-analysis CSV.
+FIGURE_COLUMNS = ("Best on first try %", "Best over all attempts %", "Times chosen", "Share %")
+
+
+def assert_hidden_everywhere(client, min_group):
+    """TREE_QUIZ's analysis shows no figure of any scenario, on the page or in the CSV."""
+    html = get_ok(client, "/trainer/analysis/demo/first")
+    for found in sections(html):
+        assert found.hidden, found.scenario_id
+        assert found.figures == {} and found.rows == [] and found.flag == ""
+        assert "Nobody picks this" not in found.text
+    assert "Download as CSV" in html
+    rows = csv_rows(client, "/trainer/analysis/demo/first.csv")
+    assert rows, "hidden groups keep their rows, without figures"
+    for row in rows:
+        assert row["Learners"] == f"fewer than {min_group}", row
+        assert all(row[column] == "" for column in FIGURE_COLUMNS), row
+
+
+def assert_shown(client, learners):
+    """TREE_QUIZ's analysis shows every scenario's figures, from `learners` learners."""
+    html = get_ok(client, "/trainer/analysis/demo/first")
+    for found in sections(html):
+        assert not found.hidden and found.figures["Learners"] == str(learners)
+    rows = csv_rows(client, "/trainer/analysis/demo/first.csv")
+    assert {row["Learners"] for row in rows} == {str(learners)}
+    assert all(row[column] != "" for row in rows for column in FIGURE_COLUMNS)

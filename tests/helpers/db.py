@@ -44,6 +44,10 @@ def membership(email, team_name):
                              .where((Person.email == email) & (Team.name == team_name)).first()))
 
 
+def team(name):
+    return query_db(lambda: Team.by_name(name))
+
+
 def team_id(app, name):
     with app_db(app):
         return Team.by_name(name).id

@@ -5,14 +5,11 @@ import html as html_lib
 import re
 
 from course.data.models import Person, Progress
-from course.learning import attempts
-from helpers.content import LESSON, lesson_of
+from helpers.content import LESSON
 from helpers.db import query_db
-from helpers.http import post
 from helpers.people import LEARNER
 
 _CONTINUE = re.compile(r'href="([^"]+)">Continue: ([^<]+)</a>')
-_TOKEN_FIELD = re.compile(r'name="token" value="([^"]+)"')
 _STATE = re.compile(r'<span class="state">([^<·]+)')
 
 
@@ -44,21 +41,6 @@ def continue_links(client):
     page = client.get("/")
     assert page.status_code == 200
     return [(href, html_lib.unescape(text)) for href, text in _CONTINUE.findall(page.get_data(as_text=True))]
-
-
-def answer_quiz(client, app, course_slug, lesson_slug, best=True):
-    """Answer the quiz through its form, all best (or all weaker) choices; returns the result page's address."""
-    page = client.get(f"/courses/{course_slug}/{lesson_slug}/quiz")
-    assert page.status_code == 200
-    token = _TOKEN_FIELD.search(page.get_data(as_text=True)).group(1)
-    quiz = lesson_of(app, lesson_slug, course_slug).quiz
-    answers = attempts.best_answers(quiz)
-    if not best:
-        answers = {s.id: next(c.id for c in s.choices if not c.best) for s in quiz.scenarios}
-    response = post(client, f"/courses/{course_slug}/{lesson_slug}/quiz",
-                    {"token": token, **{f"answer-{sid}": cid for sid, cid in answers.items()}})
-    assert response.status_code == 303
-    return response.headers["Location"]
 
 
 def plain_lesson(title, extra=""):

@@ -4,10 +4,13 @@ from __future__ import annotations
 import re
 
 from course.data.models import Person, Progress
-from helpers.content import COURSE
+from course.learning import attempts
+from helpers.content import COURSE, lesson_of
 from helpers.db import query_db
-from helpers.http import csrf_from
+from helpers.http import csrf_from, post
 from helpers.pages import hidden_fields
+
+_TOKEN_FIELD = re.compile(r'name="token" value="([^"]+)"')
 
 
 def quiz_url(lesson_slug, course=COURSE):
@@ -42,6 +45,22 @@ def take_quiz(client, lesson_slug, answers, course=COURSE):
     response = client.post(quiz_url(lesson_slug, course), data=data)
     assert response.status_code == 303, response.status_code
     return int(re.search(r"/attempts/(\d+)$", response.headers["Location"]).group(1))
+
+
+def answer_quiz(client, app, course_slug, lesson_slug, best=True):
+    """Answer the quiz through its form, all best (or all weaker) choices, with the CSRF token of
+    the home page; returns the result page's address."""
+    page = client.get(f"/courses/{course_slug}/{lesson_slug}/quiz")
+    assert page.status_code == 200
+    token = _TOKEN_FIELD.search(page.get_data(as_text=True)).group(1)
+    quiz = lesson_of(app, lesson_slug, course_slug).quiz
+    answers = attempts.best_answers(quiz)
+    if not best:
+        answers = {s.id: next(c.id for c in s.choices if not c.best) for s in quiz.scenarios}
+    response = post(client, f"/courses/{course_slug}/{lesson_slug}/quiz",
+                    {"token": token, **{f"answer-{sid}": cid for sid, cid in answers.items()}})
+    assert response.status_code == 303
+    return response.headers["Location"]
 
 
 def result_path(response):

@@ -10,7 +10,8 @@ from course.data.models import Person, Progress
 from helpers.content import COURSE, QUIZ, lesson_of
 from helpers.http import post, sign_in, signed_in
 from helpers.people import LEARNER, seed_people
-from helpers.progress import all_rows, answer_quiz, continue_links, learner_rows, outline_states, plain_lesson
+from helpers.progress import all_rows, continue_links, learner_rows, outline_states, plain_lesson
+from helpers.quiz import answer_quiz
 
 FIRST = "coaching-is-not-managing"            # lessons 1-3 of the real course all have quizzes
 SECOND = "peer-coaching-and-listening"

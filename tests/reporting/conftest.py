@@ -6,11 +6,9 @@ import datetime
 
 import pytest
 
-from helpers.analysis import TREE_QUIZ
-from helpers.app import make_app
-from helpers.content import LESSON
+from helpers.analysis import tree_quiz_app
 from helpers.http import signed_in
-from helpers.people import ADMIN, MANAGER, seed_people
+from helpers.people import ADMIN, MANAGER
 from helpers.reports import EXTRA, NOW, add_members, passed, set_states
 
 
@@ -38,9 +36,6 @@ def admin_client(rich):
 @pytest.fixture
 def quiz_app(tree, database_url):
     """A one-lesson course with TREE_QUIZ; content reloads when a file changes."""
-    tree.write("lessons/demo/01-first.md", LESSON.format(title="Meetings and deadlines"))
-    tree.write("quizzes/demo/first.md", TREE_QUIZ)
-    app = make_app(database_url, tree.root, CONTENT_RELOAD=True)
-    seed_people(app)
+    app = tree_quiz_app(tree, database_url)
     yield app
     app.extensions["peewee"].close_all()

@@ -13,55 +13,21 @@ import pytest
 
 from course.data.db import db
 from course.data.models import Answer, Attempt, Person, Progress, ReviewCard
-from helpers.analysis import (BEST_PATH, ROUGH_PATH, TREE_QUIZ, VAGUE_PATH, add_learners, answers,
-                              conversation_answers, csv_rows, get_ok, record, reword, section, sections, table_after)
+from helpers.analysis import (BEST_PATH, FIGURE_COLUMNS, ROUGH_PATH, VAGUE_PATH, add_learners, answers,
+                              assert_hidden_everywhere, assert_shown, conversation_answers, csv_rows, get_ok, record,
+                              reword, section, table_after, tree_quiz_app)
 from helpers.app import make_app
-from helpers.content import COURSE, CONVERSATION, LESSON, PLAIN, lesson_of
+from helpers.content import COURSE, CONVERSATION, PLAIN, lesson_of
 from helpers.db import team_id
 from helpers.http import sign_in, signed_in
 from helpers.pages import plain
 from helpers.people import LEARNER, MANAGER, ROLE_EMAILS, TRAINER, seed_people
 
-# Every figure column of the item-analysis CSV.
-FIGURE_COLUMNS = ("Best on first try %", "Best over all attempts %", "Times chosen", "Share %")
-
-
-def tree_app(tree, database_url, **config):
-    tree.write("lessons/demo/01-first.md", LESSON.format(title="Meetings and deadlines"))
-    tree.write("quizzes/demo/first.md", TREE_QUIZ)
-    app = make_app(database_url, tree.root, CONTENT_RELOAD=True, **config)
-    seed_people(app)
-    return app
-
 
 @pytest.fixture
-def small_app(tree, database_url):
-    app = tree_app(tree, database_url)
-    yield app
-    app.extensions["peewee"].close_all()
-
-
-def assert_hidden_everywhere(client, min_group):
-    html = get_ok(client, "/trainer/analysis/demo/first")
-    for found in sections(html):
-        assert found.hidden, found.scenario_id
-        assert found.figures == {} and found.rows == [] and found.flag == ""
-        assert "Nobody picks this" not in found.text
-    assert "Download as CSV" in html
-    rows = csv_rows(client, "/trainer/analysis/demo/first.csv")
-    assert rows, "hidden groups keep their rows, without figures"
-    for row in rows:
-        assert row["Learners"] == f"fewer than {min_group}", row
-        assert all(row[column] == "" for column in FIGURE_COLUMNS), row
-
-
-def assert_shown(client, learners):
-    html = get_ok(client, "/trainer/analysis/demo/first")
-    for found in sections(html):
-        assert not found.hidden and found.figures["Learners"] == str(learners)
-    rows = csv_rows(client, "/trainer/analysis/demo/first.csv")
-    assert {row["Learners"] for row in rows} == {str(learners)}
-    assert all(row[column] != "" for row in rows for column in FIGURE_COLUMNS)
+def small_app(quiz_app):
+    """The one-lesson TREE_QUIZ course of reporting/conftest.py."""
+    return quiz_app
 
 
 # --- figures from fewer than MIN_GROUP_SIZE learners are hidden -------------------------------
@@ -81,7 +47,7 @@ def test_figures_from_fewer_than_five_learners_are_hidden_on_the_page_and_in_the
 
 
 def test_a_smaller_min_group_size_is_honoured(tree, database_url):
-    app = tree_app(tree, database_url, MIN_GROUP_SIZE=3)
+    app = tree_quiz_app(tree, database_url, MIN_GROUP_SIZE=3)
     try:
         emails = add_learners(app, 3)
         for email in emails[:2]:

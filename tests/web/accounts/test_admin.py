@@ -8,15 +8,10 @@ import pytest
 
 from course.data.db import db
 from course.data.models import LoginToken, Membership, Person, Progress, Team
-from helpers.db import count, membership, person
+from helpers.db import count, membership, person, team
 from helpers.http import csrf_token, post
 
 _PERSON_LINK = re.compile(r'<a href="/admin/people/(\d+)">([^<]*)</a>')
-
-
-def team(name):
-    with db.connection_context():
-        return Team.by_name(name)
 
 
 def listed_names(html):
