@@ -241,7 +241,7 @@ trainer with `course.people.create_person(..., role="trainer", password=...)`, s
 sign-in form and times {args.requests} requests of each page in-process with Flask's test client after 3
 warm-ups (no network and no WSGI server, every response read to the end, the CSV included). p95 is the
 nearest-rank 95th percentile. "SQL statements" is the number of statements each request ran (the
-same for every request, whatever the number of learners: `tests/test_analysis.py` checks that).
+same for every request, whatever the number of learners: `tests/reporting/test_item_analysis.py` checks that).
 
 {table(runs, args.learners, args.teams)}
 

@@ -2,12 +2,21 @@
 
 The `app` fixture runs once on SQLite and, when TEST_DATABASE_URL names a
 PostgreSQL database, once more on it (its public schema is reset per test).
+The helpers the fixtures and tests share are in tests/helpers/.
+
+Test modules are imported by their file name (pytest's default rootdir import
+mode, no __init__.py in the test folders): every test file's name must be unique
+across tests/, whichever folder it is in.
 """
 from __future__ import annotations
 
 import pytest
 
-from support import PG_URL, ROLE_EMAILS, ROOT, ContentTree, make_app, reset_postgres, seed_people, sign_in
+from helpers.app import PG_URL, ROOT, make_app, reset_postgres
+from helpers.content import ContentTree
+from helpers.http import signed_in
+from helpers.people import LEARNER, ROLE_EMAILS, seed_people
+from helpers.review import T0, Clock
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +59,24 @@ def app(database_url, content_dir, tmp_path):
 
 
 @pytest.fixture
+def build(database_url, content_dir):
+    """Builds more apps on the test's database, on `content_dir` unless given another
+    content root (and closes their connections at the end)."""
+    apps = []
+
+    def _build(root=None, **overrides):
+        app = make_app(database_url, content_dir if root is None else root, **overrides)
+        apps.append(app)
+        return app
+
+    yield _build
+    for app in apps:
+        database = app.extensions["peewee"]
+        if not database.is_closed():
+            database.close()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -71,36 +98,50 @@ def seeded(app):
     return app
 
 
-def _client_for(app, role):
-    client = app.test_client()
-    response = sign_in(client, ROLE_EMAILS[role])
-    assert response.status_code == 302, f"{role} could not sign in"
-    return client
-
-
 @pytest.fixture
 def learner(seeded):
-    return _client_for(seeded, "learner")
+    return signed_in(seeded, ROLE_EMAILS["learner"])
 
 
 @pytest.fixture
 def trainer(seeded):
-    return _client_for(seeded, "trainer")
+    return signed_in(seeded, ROLE_EMAILS["trainer"])
 
 
 @pytest.fixture
 def manager(seeded):
-    return _client_for(seeded, "manager")
+    return signed_in(seeded, ROLE_EMAILS["manager"])
 
 
 @pytest.fixture
 def admin(seeded):
-    return _client_for(seeded, "admin")
+    return signed_in(seeded, ROLE_EMAILS["admin"])
 
 
 @pytest.fixture
 def clients(seeded):
     """One client per role, plus an anonymous one."""
-    out = {role: _client_for(seeded, role) for role in ROLE_EMAILS}
+    out = {role: signed_in(seeded, email) for role, email in ROLE_EMAILS.items()}
     out["anonymous"] = seeded.test_client()
     return out
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, at T0 (a Wednesday morning): `clock.now = ...` moves time."""
+    clock = Clock(T0)
+    app.config["CLOCK"] = clock
+    return clock
+
+
+@pytest.fixture
+def site(app, clock):
+    """The real course with the demo people, created on the test's clock."""
+    seed_people(app)
+    return app
+
+
+@pytest.fixture
+def me(site):
+    """The demo learner, signed in on `site`."""
+    return signed_in(site, LEARNER)

@@ -10,7 +10,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from support import ROOT, make_app, seed_people
+from helpers.app import ROOT, make_app
+from helpers.people import seed_people
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -1,22 +1,14 @@
 """axe-core scans the pages learners, trainers and admins meet: no serious or critical violations."""
 import pytest
 
-from browser_helpers import serious_violations, sign_in
+from browser_helpers import course_lessons, serious_violations, sign_in
+from helpers.content import COURSE
 
 pytestmark = pytest.mark.browser
 
-COURSE = "coaching-at-every-level"
-
-
-def lessons(app):
-    course = app.extensions["content"].catalog.course(COURSE)
-    plain = next(l for l in course.visible_lessons() if l.quiz and l.quiz.type == "scenarios")
-    conversation = next(l for l in course.visible_lessons() if l.quiz and l.quiz.type == "conversation")
-    return plain, conversation
-
 
 def _paths(app):
-    plain, conversation = lessons(app)
+    plain, conversation = course_lessons(app)
     return {
         "LESSON": f"/courses/{COURSE}/{plain.slug}",
         "QUIZ": f"/courses/{COURSE}/{plain.slug}/quiz",

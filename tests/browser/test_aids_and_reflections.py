@@ -10,7 +10,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from browser_helpers import serious_violations, sign_in
-from support import LESSON, ContentTree, make_app, seed_people
+from helpers.app import make_app
+from helpers.content import ContentTree, LESSON
+from helpers.people import seed_people
 
 pytestmark = pytest.mark.browser
 

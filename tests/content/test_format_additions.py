@@ -8,7 +8,7 @@ import time
 from course.content import load_catalog
 from course.content.loader import content_signature
 
-from support import LESSON, QUIZ
+from helpers.content import LESSON, QUIZ
 
 
 def problems_of(tree, path=""):

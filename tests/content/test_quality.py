@@ -9,7 +9,8 @@ from course.content.quality import (analyse, conversation_pass_probability, load
                                     pass_probability, pass_threshold)
 from course.content.quality.text import proper_names
 
-from support import LESSON, make_app
+from helpers.app import make_app
+from helpers.content import LESSON
 
 QUIZ_PATH = "quizzes/demo/first.md"
 TAGS = ["tell", "rescue", "vague", "stay-silent"]

@@ -1,10 +1,6 @@
-"""Scenario pools (`draw: N`): each attempt shows N scenarios of the pool, those the
-learner has not answered before first; the drawn ids ride in the signed form token
-and are what the submission is graded against.
-
-Everything a learner does goes through HTTP, with the form's fields read from the
-page the way a browser sends them back; what is stored is read from the database.
-"""
+"""Scenario pools (`draw: N`): drawing and grading. Each attempt shows N scenarios of the pool,
+those the learner has not answered before first; the drawn ids ride in the signed form token
+and are what the submission is graded against. Everything goes through HTTP."""
 from __future__ import annotations
 
 import csv
@@ -25,148 +21,15 @@ from course.data.models import Answer, Attempt, Person, ReviewCard
 from course.learning import attempts, spaced_review
 from course.reporting import item_analysis
 
-from support import LESSON, QUIZ, make_app, seed_people, sign_in
+from helpers.app import make_app
+from helpers.content import LESSON, QUIZ
+from helpers.http import sign_in
+from helpers.people import seed_people
 
-POOL, DRAW = 6, 4
-POOL_IDS = [f"s{i}" for i in range(1, POOL + 1)]
-URL = "/courses/demo/first/quiz"
-PLAIN_URL = "/courses/demo/second/quiz"
-SECRET = "test-secret"          # tests/support.py make_app
+from helpers.pools import (pool_app, POOL_QUIZ, read_form, POOL, DRAW, POOL_IDS, URL, PLAIN_URL, SECRET, scenario_md, write_course, build, client_for,
+    quiz_of, drawn_ids, drawn_best_answers, open_quiz, submit, attempt_id_of, best, in_db,
+    row_counts, answers_of, token_payload, text_of)
 
-
-def scenario_md(i: int) -> str:
-    best = f"- [x] Ask what they noticed in case {i}. {{ask #best-s{i}}}\n  > Asking first lets them think.\n"
-    weak = f"- [ ] Tell them the fix for case {i}. {{tell #weak-s{i}}}\n  > Telling skips what they noticed.\n"
-    return (f"## Situation number {i} {{#s{i}}}\nSomething happened at work, case {i}.\n\n"
-            + (best + weak if i % 2 else weak + best) + "\n")
-
-
-POOL_QUIZ = f"---\npass_score: 0.75\ndraw: {DRAW}\n---\n" + "".join(scenario_md(i) for i in range(1, POOL + 1))
-
-
-def write_course(tree):
-    tree.write("lessons/demo/01-first.md", LESSON.format(title="A pooled lesson"))
-    tree.write("quizzes/demo/first.md", POOL_QUIZ)
-    tree.write("lessons/demo/02-second.md", LESSON.format(title="A plain lesson"))
-    tree.write("quizzes/demo/second.md", QUIZ)        # two scenarios, no draw
-    return tree
-
-
-def build(tree, database_url, **overrides):
-    app = make_app(database_url, write_course(tree).root, **overrides)
-    seed_people(app)
-    return app
-
-
-@pytest.fixture
-def pool_app(tree, database_url):
-    app = build(tree, database_url, MIN_GROUP_SIZE=1)
-    yield app
-    app.extensions["peewee"].close_all()
-
-
-def client_for(app, email="learner@example.com"):
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302, email
-    return client
-
-
-def quiz_of(app, slug="first"):
-    lesson, _ = app.extensions["content"].catalog.find_lesson("demo", slug)
-    return lesson.quiz
-
-
-# --- reading the quiz form ------------------------------------------------------------
-
-class _Form(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hidden, self.radio_names = {}, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag != "input" or not attrs.get("name"):
-            return
-        if attrs.get("type") == "hidden":
-            self.hidden[attrs["name"]] = attrs.get("value", "")
-        elif attrs.get("type") == "radio" and attrs["name"] not in self.radio_names:
-            self.radio_names.append(attrs["name"])
-
-
-def _form(html: str) -> _Form:
-    parser = _Form()
-    parser.feed(html)
-    return parser
-
-
-def drawn_ids(html: str) -> list[str]:
-    """The scenario ids a quiz page shows, in page order (from the radio names `answer-<id>`)."""
-    return [name[len("answer-"):] for name in _form(html).radio_names if name.startswith("answer-")]
-
-
-def drawn_best_answers(html: str, quiz) -> dict[str, str]:
-    """Best answers for exactly the scenarios the quiz page drew: {scenario id: best choice id}.
-
-    Reads the radio names `answer-<scenario id>` from the form, so it works for a pool
-    (only the drawn scenarios) and for a plain quiz (all of them) alike."""
-    answers = {}
-    for scenario_id in drawn_ids(html):
-        scenario = quiz.scenario(scenario_id)
-        assert scenario is not None, f"the page shows '{scenario_id}', which the quiz does not have"
-        answers[scenario_id] = scenario.best_choice.id
-    return answers
-
-
-def open_quiz(client, url=URL):
-    """(html, hidden fields, drawn ids) of a freshly opened quiz page."""
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    html = response.get_data(as_text=True)
-    fields = _form(html).hidden
-    assert fields.get("token") and fields.get("csrf_token")
-    return html, fields, drawn_ids(html)
-
-
-def submit(client, fields, answers, url=URL):
-    data = dict(fields)
-    data.update({f"answer-{sid}": cid for sid, cid in answers.items()})
-    return client.post(url, data=data)
-
-
-def attempt_id_of(response) -> int:
-    assert response.status_code == 303, response.status_code
-    match = re.search(r"/quiz/attempts/(\d+)$", response.headers["Location"])
-    assert match, response.headers["Location"]
-    return int(match.group(1))
-
-
-def best(ids) -> dict[str, str]:
-    return {sid: f"best-{sid}" for sid in ids}
-
-
-def in_db(fn):
-    with db.connection_context():
-        return fn()
-
-
-def row_counts():
-    return in_db(lambda: (Attempt.select().count(), Answer.select().count()))
-
-
-def answers_of(attempt_id):
-    return in_db(lambda: [(a.position, a.scenario_id, a.choice_id, a.best, a.first_try)
-                          for a in Answer.select().where(Answer.attempt == attempt_id).order_by(Answer.position)])
-
-
-def token_payload(token: str) -> dict:
-    return URLSafeTimedSerializer(SECRET, salt="quiz-attempt").loads(token)
-
-
-def text_of(html: str) -> str:
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-# --- drawing: N of M, in file order -----------------------------------------------------
 
 def test_the_page_shows_n_of_m_scenarios_in_file_order_and_writes_nothing(pool_app):
     learner = client_for(pool_app)
@@ -260,7 +123,7 @@ def test_a_missing_drawn_answer_shows_the_drawn_page_again_and_stores_nothing(po
     assert "Choose an answer for every scenario: 1 still needs one. Nothing was saved yet." in text_of(html)
     assert f'href="#scenario-{skipped}"' in html and f'id="missing-{skipped}"' in html
     # The same drawn scenarios again, under the same token, with the given answers kept.
-    again = _form(html)
+    again = read_form(html)
     assert drawn_ids(html) == drawn and again.hidden["token"] == fields["token"]
     assert f"Scenario {DRAW} of {DRAW}:" in text_of(html)
     assert row_counts() == (0, 0)
@@ -313,7 +176,7 @@ def test_a_form_from_before_the_quiz_changed_gets_a_fresh_draw(tree, database_ur
         assert response.status_code == 409
         html = response.get_data(as_text=True)
         assert "The quiz was updated while you were answering" in text_of(html)
-        fresh = _form(html).hidden["token"]
+        fresh = read_form(html).hidden["token"]
         assert fresh != fields["token"] and token_payload(fresh)["d"] == drawn_ids(html)
         assert len(drawn_ids(html)) == DRAW and row_counts() == (0, 0)
     finally:
@@ -394,160 +257,3 @@ def test_grade_takes_the_drawn_ids(tree):
 
 
 # --- spaced review ------------------------------------------------------------------------------
-
-def cards_of(email):
-    return in_db(lambda: {c.scenario_id: c for c in ReviewCard.select().join(Person)
-                          .where(Person.email == email)})
-
-
-def test_review_cards_only_for_the_scenarios_answered_in_the_passing_attempt(pool_app):
-    learner = client_for(pool_app)
-    _, fields, first = open_quiz(learner)
-    wrong = first[0]
-    first_id = attempt_id_of(submit(learner, fields, {**best(first), wrong: f"weak-{wrong}"}))   # 3 of 4: a pass
-    assert set(cards_of("learner@example.com")) == set(first)
-
-    # A second pass adds cards for the scenarios it drew new, and leaves the others' schedules alone.
-    before = {sid: card.card for sid, card in cards_of("learner@example.com").items()}
-    _, fields, second = open_quiz(learner)
-    second_id = attempt_id_of(submit(learner, fields, best(second)))
-    cards = cards_of("learner@example.com")
-    assert set(cards) == set(first) | set(second) == set(POOL_IDS)
-    assert all(cards[sid].card == before[sid] for sid in first)
-
-    # A pooled scenario's first try is in the first attempt that drew it: right there is "Good".
-    attempts_by_id = in_db(lambda: {a.id: a for a in Attempt.select()})
-    new_here = set(second) - set(first)
-    for sid in new_here:
-        expected = spaced_review.schedule(None, spaced_review.Rating.Good, attempts_by_id[second_id].submitted_at)
-        assert cards[sid].due == expected.due.replace(tzinfo=None), sid
-    again = spaced_review.schedule(None, spaced_review.Rating.Again, attempts_by_id[first_id].submitted_at)
-    assert cards[wrong].due == again.due.replace(tzinfo=None)
-
-
-def test_a_pooled_scenario_comes_back_for_review(pool_app):
-    learner = client_for(pool_app)
-    _, fields, drawn = open_quiz(learner)
-    attempt_id_of(submit(learner, fields, best(drawn)))
-    due = min(card.due for card in cards_of("learner@example.com").values())
-    pool_app.config["CLOCK"] = lambda: (due + datetime.timedelta(hours=1)).replace(tzinfo=datetime.timezone.utc)
-    page = learner.get("/review")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    (scenario_id,) = drawn_ids(html)
-    assert scenario_id in drawn
-    response = learner.post("/review", data={**_form(html).hidden, f"answer-{scenario_id}": f"best-{scenario_id}"})
-    assert response.status_code == 303 and "/review/answers/" in response.headers["Location"]
-    assert in_db(lambda: Attempt.select().where(Attempt.kind == "review").count()) == 1
-
-
-def test_a_failed_pool_attempt_schedules_nothing(pool_app):
-    learner = client_for(pool_app)
-    _, fields, drawn = open_quiz(learner)
-    attempt_id_of(submit(learner, fields, {sid: f"weak-{sid}" for sid in drawn}))
-    assert cards_of("learner@example.com") == {}
-
-
-# --- item analysis ------------------------------------------------------------------------------
-
-def take(app, email, choose=best):
-    client = client_for(app, email)
-    _, fields, drawn = open_quiz(client)
-    attempt_id_of(submit(client, fields, choose(drawn)))
-    return drawn
-
-
-def scenario_section(html: str, scenario_id: str) -> str:
-    for body in re.findall(r'<section class="scenario"[^>]*>(.*?)</section>', html, re.S):
-        if f"id <code>{scenario_id}</code>" in body:
-            return body
-    raise AssertionError(scenario_id)
-
-
-def test_item_analysis_counts_each_scenario_over_the_attempts_that_drew_it(pool_app):
-    emails = ["learner@example.com", "kwame@example.com", "mei@example.com"]
-    draws = [take(pool_app, email) for email in emails]
-    lesson, _ = pool_app.extensions["content"].catalog.find_lesson("demo", "first")
-    with pool_app.app_context(), db.connection_context():
-        result = item_analysis.analyse_quiz(lesson, 1)
-    assert result.respondents == 3
-    for fig in result.scenarios:
-        times = sum(fig.scenario_id in drawn for drawn in draws)
-        assert (fig.learners, fig.answers, fig.best_answers, fig.first_learners) == (times, times, times, times)
-        if times:
-            assert fig.best_share == fig.first_best_share == 1.0
-            assert sum(c.share(fig.answers) for c in fig.choices) == pytest.approx(1.0)
-        else:
-            assert fig.flag is None
-
-    trainer = client_for(pool_app, "trainer@example.com")
-    html = trainer.get("/trainer/analysis/demo/first").get_data(as_text=True)
-    assert f"each attempt draws {DRAW} of {POOL} scenarios" in text_of(html)
-    for fig in result.scenarios:
-        section = text_of(scenario_section(html, fig.scenario_id))
-        times = fig.learners
-        if times:
-            assert f"Learners {times}" in section and "Best on first try 100%" in section
-        else:
-            assert "Nobody has answered this version yet" in section and "%" not in section
-
-
-def test_a_never_drawn_scenario_has_no_answers_not_a_zero_share(tree, database_url):
-    app = build(tree, database_url, MIN_GROUP_SIZE=0)     # nothing hidden: the "no answers" state shows
-    try:
-        drawn = take(app, "learner@example.com")
-        never = [sid for sid in POOL_IDS if sid not in drawn]
-        trainer = client_for(app, "trainer@example.com")
-        html = trainer.get("/trainer/analysis/demo/first").get_data(as_text=True)
-        for sid in never:
-            section = text_of(scenario_section(html, sid))
-            assert "Nobody has answered this version yet: no attempt has drawn it." in section
-            assert "%" not in section and "Nobody picks this" not in section
-        for sid in drawn:
-            assert "Best on first try 100%" in text_of(scenario_section(html, sid))
-        rows = list(csv.DictReader(io.StringIO(trainer.get("/trainer/analysis/demo/first.csv").get_data(as_text=True))))
-        for sid in never:
-            (row,) = [r for r in rows if r["Scenario id"] == sid]
-            assert row["Learners"] == "0" and row["Share %"] == "" and row["Best on first try %"] == ""
-        assert {r["Share %"] for r in rows if r["Scenario id"] in drawn} == {"100", "0"}
-    finally:
-        app.extensions["peewee"].close_all()
-
-
-# --- trainer preview ----------------------------------------------------------------------------
-
-def test_the_preview_shows_the_whole_pool_and_the_draw(pool_app):
-    trainer = client_for(pool_app, "trainer@example.com")
-    text = text_of(trainer.get("/trainer/preview/demo/first/quiz").get_data(as_text=True))
-    assert f"Each attempt draws {DRAW} of {POOL} scenarios" in text
-    for scenario in quiz_of(pool_app).scenarios:
-        assert scenario.title in text
-    plain = text_of(trainer.get("/trainer/preview/demo/second/quiz").get_data(as_text=True))
-    assert "Each attempt draws" not in plain
-
-
-# --- dev tools ----------------------------------------------------------------------------------
-
-def test_demo_and_scale_data_draw_from_the_pool(pool_app):
-    from course.devtools import demo, scale
-
-    catalog = pool_app.extensions["content"].catalog
-    with pool_app.app_context(), db.connection_context():
-        demo.seed_progress(catalog)
-        scale.scale(catalog, learners=100, teams=2)
-        per_attempt = {}
-        for attempt_id, lesson_slug, sid in (Answer.select(Answer.attempt, Attempt.lesson_slug, Answer.scenario_id)
-                                             .join(Attempt).tuples()):
-            per_attempt.setdefault((attempt_id, lesson_slug), []).append(sid)
-        pooled = [sids for (_, slug), sids in per_attempt.items() if slug == "first"]
-        assert pooled and all(len(sids) == DRAW and set(sids) <= set(POOL_IDS) for sids in pooled)
-        assert all(len(sids) == 2 for (_, slug), sids in per_attempt.items() if slug == "second")
-        # A scale learner's retake draws the scenarios it has not seen first.
-        by_person = {}
-        for person_id, sid in (Answer.select(Attempt.person, Answer.scenario_id).join(Attempt)
-                               .where(Attempt.lesson_slug == "first").order_by(Attempt.id, Answer.position).tuples()):
-            by_person.setdefault(person_id, []).append(sid)
-        retakers = [sids for sids in by_person.values() if len(sids) > DRAW]
-        assert retakers, "seed 7 gives some retakes of the pooled quiz"
-        for sids in retakers:
-            assert set(sids[:DRAW]) | set(sids[DRAW:2 * DRAW]) == set(POOL_IDS)

@@ -4,7 +4,10 @@ import re
 
 import pytest
 
-from support import LESSON, ROLE_EMAILS, make_app, seed_people, sign_in
+from helpers.app import make_app
+from helpers.content import LESSON
+from helpers.http import sign_in
+from helpers.people import ROLE_EMAILS, seed_people
 
 GROW = """
 ---

@@ -7,7 +7,9 @@ import pytest
 
 from course.content import load_catalog
 from course.content.quality import analyse, load_settings
-from support import ROOT, make_app, seed_people, sign_in
+from helpers.app import ROOT, make_app
+from helpers.http import sign_in
+from helpers.people import seed_people
 
 GUESSABLE = """
 ---

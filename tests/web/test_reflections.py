@@ -11,7 +11,11 @@ from flask import url_for
 from course.data.db import db
 from course.data.models import Person, Reflection, Team
 
-from support import LESSON, ROLE_EMAILS, count, csrf_token, make_app, person, post, seed_people, sign_in
+from helpers.app import make_app
+from helpers.content import LESSON
+from helpers.db import count, person
+from helpers.http import csrf_token, post, sign_in
+from helpers.people import ROLE_EMAILS, seed_people
 
 COACH = "Whom will you coach this week, and on what?"
 LEARN = "Who could teach you something, and what will you ask them?"

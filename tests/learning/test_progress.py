@@ -2,107 +2,20 @@
 from __future__ import annotations
 
 import datetime
-import html as html_lib
-import re
 
 import pytest
 
-from course.learning import attempts
 from course.data.db import db
 from course.data.models import Person, Progress
-from support import LESSON, QUIZ, ROLE_EMAILS, make_app, post, seed_people, sign_in
+from helpers.content import COURSE, QUIZ, lesson_of
+from helpers.http import post, sign_in, signed_in
+from helpers.people import LEARNER, seed_people
+from helpers.progress import all_rows, continue_links, learner_rows, outline_states, plain_lesson
+from helpers.quiz import answer_quiz
 
-COURSE = "coaching-at-every-level"
 FIRST = "coaching-is-not-managing"            # lessons 1-3 of the real course all have quizzes
 SECOND = "peer-coaching-and-listening"
 THIRD = "observations-and-sbi"
-LEARNER = ROLE_EMAILS["learner"]
-
-_CONTINUE = re.compile(r'href="([^"]+)">Continue: ([^<]+)</a>')
-_TOKEN_FIELD = re.compile(r'name="token" value="([^"]+)"')
-_STATE = re.compile(r'<span class="state">([^<·]+)')
-
-
-
-
-# --- helpers ---------------------------------------------------------------------
-
-def lesson_of(app, course_slug, lesson_slug):
-    lesson, _ = app.extensions["content"].catalog.find_lesson(course_slug, lesson_slug)
-    assert lesson is not None
-    return lesson
-
-
-def learner_rows(email=LEARNER):
-    with db.connection_context():
-        person = Person.by_email(email)
-        return {row.lesson_slug: row for row in Progress.select().where(Progress.person == person.id)}
-
-
-def all_rows():
-    with db.connection_context():
-        return Progress.select().count()
-
-
-def outline_states(client, course_slug):
-    """{lesson slug: the state shown beside it on the course outline}."""
-    page = client.get(f"/courses/{course_slug}/")
-    assert page.status_code == 200
-    states = {}
-    for block in page.get_data(as_text=True).split('<li class="outline-item')[1:]:
-        slug = re.search(rf'href="/courses/{course_slug}/([^"/]+)"', block).group(1)
-        states[slug] = _STATE.search(block).group(1).strip()
-    return states
-
-
-def continue_links(client):
-    """Every "Continue: ..." link on the home page, as (href, text)."""
-    page = client.get("/")
-    assert page.status_code == 200
-    return [(href, html_lib.unescape(text)) for href, text in _CONTINUE.findall(page.get_data(as_text=True))]
-
-
-def take_quiz(client, app, course_slug, lesson_slug, best=True):
-    """Answer the quiz through its form; returns the result page's address."""
-    page = client.get(f"/courses/{course_slug}/{lesson_slug}/quiz")
-    assert page.status_code == 200
-    token = _TOKEN_FIELD.search(page.get_data(as_text=True)).group(1)
-    quiz = lesson_of(app, course_slug, lesson_slug).quiz
-    answers = attempts.best_answers(quiz)
-    if not best:
-        answers = {s.id: next(c.id for c in s.choices if not c.best) for s in quiz.scenarios}
-    response = post(client, f"/courses/{course_slug}/{lesson_slug}/quiz",
-                    {"token": token, **{f"answer-{sid}": cid for sid, cid in answers.items()}})
-    assert response.status_code == 303
-    return response.headers["Location"]
-
-
-def signed_in(app, email=LEARNER):
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
-
-
-@pytest.fixture
-def build(database_url):
-    """Builds apps on the test's database (and closes their connections at the end)."""
-    apps = []
-
-    def _build(content_dir, **overrides):
-        app = make_app(database_url, content_dir, **overrides)
-        apps.append(app)
-        return app
-
-    yield _build
-    for app in apps:
-        database = app.extensions["peewee"]
-        if not database.is_closed():
-            database.close()
-
-
-def plain_lesson(title, extra=""):
-    """A lesson without a quiz; `extra` goes into the front matter."""
-    return LESSON.format(title=title).replace("minutes: 4", "minutes: 4" + extra)
 
 
 # --- the real course, as the demo learner -----------------------------------------------
@@ -113,7 +26,7 @@ def test_opening_a_lesson_records_opened(seeded, learner):
     rows = learner_rows()
     assert list(rows) == [FIRST]
     row = rows[FIRST]
-    assert row.content_hash == lesson_of(seeded, COURSE, FIRST).content_hash
+    assert row.content_hash == lesson_of(seeded, FIRST).content_hash
     assert row.course_slug == COURSE and row.state == "opened"
     assert row.opened_at is not None and row.completed_at is None and row.passed_at is None
     states = outline_states(learner, COURSE)
@@ -159,7 +72,7 @@ def test_mark_done_without_csrf_token_writes_nothing(seeded, learner):
 
 def test_passing_the_quiz_passes_the_lesson(seeded, learner):
     post(learner, f"/courses/{COURSE}/{FIRST}/done")
-    result = take_quiz(learner, seeded, COURSE, FIRST)
+    result = answer_quiz(learner, seeded, COURSE, FIRST)
     assert "Passed" in learner.get(result).get_data(as_text=True)
     row = learner_rows()[FIRST]
     assert row.passed_at is not None and row.best_score == 1.0
@@ -169,10 +82,10 @@ def test_passing_the_quiz_passes_the_lesson(seeded, learner):
 def test_continue_points_at_the_quiz_when_the_lesson_is_completed_but_not_passed(seeded, learner):
     learner.get(f"/courses/{COURSE}/{FIRST}")
     post(learner, f"/courses/{COURSE}/{FIRST}/done")
-    take_quiz(learner, seeded, COURSE, FIRST, best=False)      # not passed
+    answer_quiz(learner, seeded, COURSE, FIRST, best=False)      # not passed
     links = continue_links(learner)
     assert links, "a course in progress shows Continue"
-    title = lesson_of(seeded, COURSE, FIRST).title
+    title = lesson_of(seeded, FIRST).title
     assert links[0] == (f"/courses/{COURSE}/{FIRST}/quiz", f"{title} (quiz)")
     assert {href for href, _ in links} == {f"/courses/{COURSE}/{FIRST}/quiz"}
 
@@ -180,14 +93,14 @@ def test_continue_points_at_the_quiz_when_the_lesson_is_completed_but_not_passed
 def test_continue_points_at_the_first_unfinished_lesson(seeded, learner):
     # Lesson 1 passed, lesson 3 opened: the first unfinished lesson in course order is lesson 2.
     post(learner, f"/courses/{COURSE}/{FIRST}/done")
-    take_quiz(learner, seeded, COURSE, FIRST)
+    answer_quiz(learner, seeded, COURSE, FIRST)
     learner.get(f"/courses/{COURSE}/{THIRD}")
     links = continue_links(learner)
-    assert links[0] == (f"/courses/{COURSE}/{SECOND}", lesson_of(seeded, COURSE, SECOND).title)
+    assert links[0] == (f"/courses/{COURSE}/{SECOND}", lesson_of(seeded, SECOND).title)
 
 
 def test_the_full_journey(seeded):
-    client = signed_in(seeded)
+    client = signed_in(seeded, LEARNER)
     assert continue_links(client) == []            # nothing started yet
     assert client.get(f"/courses/{COURSE}/{FIRST}").status_code == 200
     assert client.get(f"/courses/{COURSE}/{SECOND}").status_code == 200
@@ -202,7 +115,7 @@ def test_the_full_journey(seeded):
     assert (states[FIRST], states[SECOND], states[THIRD]) == ("Completed", "Opened", "Not started")
 
     # Pass the quiz: Continue moves on to the second lesson, which was opened but not done.
-    take_quiz(client, seeded, COURSE, FIRST)
+    answer_quiz(client, seeded, COURSE, FIRST)
     assert continue_links(client)[0][0] == f"/courses/{COURSE}/{SECOND}"
     assert set(learner_rows()) == {FIRST, SECOND}
 
@@ -236,7 +149,7 @@ def test_a_learner_cannot_change_someone_elses_progress(seeded, learner):
 
 def test_someone_elses_quiz_result_is_404(seeded, learner):
     post(learner, f"/courses/{COURSE}/{FIRST}/done")
-    result = take_quiz(learner, seeded, COURSE, FIRST)
+    result = answer_quiz(learner, seeded, COURSE, FIRST)
     assert learner.get(result).status_code == 200
     assert signed_in(seeded, "kwame@example.com").get(result).status_code == 404
 
@@ -253,7 +166,7 @@ def two_lessons(tree):
 def test_renamed_lesson_keeps_its_progress_through_an_alias(two_lessons, build):
     app = build(two_lessons.root)
     seed_people(app)
-    client = signed_in(app)
+    client = signed_in(app, LEARNER)
     assert client.get("/courses/demo/first").status_code == 200
     assert post(client, "/courses/demo/first/done").status_code == 302
     assert outline_states(client, "demo")["first"] == "Completed"
@@ -261,7 +174,7 @@ def test_renamed_lesson_keeps_its_progress_through_an_alias(two_lessons, build):
     two_lessons.remove("lessons/demo/01-first.md")
     two_lessons.write("lessons/demo/02-renamed.md", plain_lesson("Renamed steps", "\naliases:\n  - first"))
     renamed_app = build(two_lessons.root)
-    client = signed_in(renamed_app)
+    client = signed_in(renamed_app, LEARNER)
     states = outline_states(client, "demo")
     assert states == {"renamed": "Completed", "third": "Not started"}
     response = client.get("/courses/demo/first")
@@ -275,7 +188,7 @@ def test_renamed_lesson_keeps_its_progress_through_an_alias(two_lessons, build):
 def test_deleting_a_lesson_file_keeps_progress_rows(two_lessons, build):
     app = build(two_lessons.root)
     seed_people(app)
-    client = signed_in(app)
+    client = signed_in(app, LEARNER)
     post(client, "/courses/demo/first/done")
     post(client, "/courses/demo/third/done")
     before = learner_rows()
@@ -283,7 +196,7 @@ def test_deleting_a_lesson_file_keeps_progress_rows(two_lessons, build):
 
     two_lessons.remove("lessons/demo/03-third.md")
     smaller_app = build(two_lessons.root)
-    client = signed_in(smaller_app)
+    client = signed_in(smaller_app, LEARNER)
     assert outline_states(client, "demo") == {"first": "Completed"}
     assert client.get("/courses/demo/third").status_code == 404
     after = learner_rows()
@@ -296,7 +209,7 @@ def test_draft_lessons_cannot_be_marked_done(tree, build):
     tree.write("lessons/demo/02-draft.md", plain_lesson("Draft steps", "\ndraft: true"))
     app = build(tree.root)
     seed_people(app)
-    client = signed_in(app)
+    client = signed_in(app, LEARNER)
     assert post(client, "/courses/demo/draft/done").status_code == 404
     assert all_rows() == 0
 
@@ -304,7 +217,7 @@ def test_draft_lessons_cannot_be_marked_done(tree, build):
 def test_certificate_only_once_the_course_is_finished(two_lessons, build):
     app = build(two_lessons.root)
     seed_people(app)
-    client = signed_in(app)
+    client = signed_in(app, LEARNER)
     assert client.get("/courses/demo/certificate").status_code == 404
     assert post(client, "/courses/demo/first/done").status_code == 302
     assert client.get("/courses/demo/certificate").status_code == 404
@@ -329,10 +242,10 @@ def test_certificate_for_a_course_with_a_quiz_needs_the_quiz_passed(tree, build)
     tree.write("quizzes/demo/first.md", QUIZ)
     app = build(tree.root)
     seed_people(app)
-    client = signed_in(app)
+    client = signed_in(app, LEARNER)
     assert post(client, "/courses/demo/first/done").headers["Location"] == "/courses/demo/first/quiz"
     assert client.get("/courses/demo/certificate").status_code == 404
-    take_quiz(client, app, "demo", "first")
+    answer_quiz(client, app, "demo", "first")
     assert client.get("/courses/demo/certificate").status_code == 200
 
 
@@ -341,7 +254,7 @@ def test_dates_are_shown_in_the_site_time_zone(tree, build, zone, shown):
     tree.write("lessons/demo/01-first.md", plain_lesson("First steps"))
     app = build(tree.root, TIMEZONE=zone)
     seed_people(app)
-    client = signed_in(app)
+    client = signed_in(app, LEARNER)
     post(client, "/courses/demo/first/done")
     with db.connection_context():
         Progress.update(completed_at=datetime.datetime(2026, 1, 1, 20, 0)).execute()   # naive UTC

@@ -13,7 +13,7 @@ import pytest
 
 from course.content import load_catalog
 
-from support import ROOT
+from helpers.app import ROOT
 
 COURSE = "coaching-at-every-level"
 CATALOG = load_catalog(ROOT)

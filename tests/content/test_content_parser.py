@@ -2,7 +2,7 @@
 from course.content import load_catalog
 from course.content.quizzes import choice_id_from_text, parse_quiz
 
-from support import LESSON, QUIZ
+from helpers.content import LESSON, QUIZ
 
 
 def problems_of(tree, path="lessons/demo/0"):

@@ -1,5 +1,6 @@
 """`flask content check` and `flask db upgrade` through Flask's CLI runner."""
-from support import LESSON, QUIZ, make_app
+from helpers.app import make_app
+from helpers.content import LESSON, QUIZ
 
 
 def run_check(tree, database_url):

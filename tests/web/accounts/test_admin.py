@@ -1,35 +1,17 @@
 """Admin pages for people and teams, through HTTP as the demo admin."""
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
 from course.data.db import db
 from course.data.models import LoginToken, Membership, Person, Progress, Team
-from support import LESSON, count, membership, person, post
+from helpers.db import count, membership, person, team
+from helpers.http import csrf_token, post
 
 _PERSON_LINK = re.compile(r'<a href="/admin/people/(\d+)">([^<]*)</a>')
-
-
-
-
-@pytest.fixture
-def content_dir(tree):
-    """One small course is enough here (quicker to load than the real one)."""
-    tree.write("lessons/demo/01-first.md", LESSON.format(title="First steps"))
-    return tree.root
-
-
-
-
-def team(name):
-    with db.connection_context():
-        return Team.by_name(name)
-
-
-
-
 
 
 def listed_names(html):
@@ -305,8 +287,6 @@ def test_admin_posts_without_csrf_token_write_nothing(admin):
 # --- CSV import from the web page --------------------------------------------
 
 def _upload(client, text: str, name: str = "people.csv"):
-    import io
-    from support import csrf_token
     token = csrf_token(client, "/admin/people/import")
     return client.post("/admin/people/import", data={"csrf_token": token, "file": (io.BytesIO(text.encode()), name)},
                        content_type="multipart/form-data")
@@ -343,7 +323,6 @@ def test_a_web_import_with_one_bad_row_imports_nobody_and_names_it(admin, seeded
 
 
 def test_web_import_needs_a_file_and_the_admin_role(admin, learner, seeded):
-    from support import csrf_token
     token = csrf_token(admin, "/admin/people/import")
     assert admin.post("/admin/people/import", data={"csrf_token": token}).status_code == 400
     assert learner.get("/admin/people/import").status_code == 403

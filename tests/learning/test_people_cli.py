@@ -8,19 +8,13 @@ import pytest
 
 from course.data.db import db
 from course.data.models import Answer, Attempt, Membership, Person, Progress, Team
-from support import DEMO_PASSWORD, ROLE_EMAILS, count, membership, person, sign_in
+from helpers.db import count, membership, person
+from helpers.http import sign_in
+from helpers.people import DEMO_PASSWORD, ROLE_EMAILS
 
 DEMO_EMAILS = ["admin@example.com", "trainer@example.com", "manager@example.com", "learner@example.com",
                "kwame@example.com", "mei@example.com", "clinic.manager@example.com", "siobhan@example.com",
                "yusuf@example.com"]
-
-
-
-
-
-
-
-
 
 
 def write_csv(tmp_path, text, name="people.csv"):

@@ -6,15 +6,13 @@ may see it.
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask import url_for
 
-from course.learning import attempts
 from course.data.db import db
 from course.data.models import Attempt, Person, Team
-from support import post
+from helpers.http import post
+from helpers.quiz import answer_quiz
 
 COURSE = "coaching-at-every-level"
 LESSON = "coaching-is-not-managing"          # has a quiz of scenarios
@@ -87,25 +85,13 @@ POST_DATA = {
     "manager.assign": {"action": "remove"},
 }
 
-_TOKEN_FIELD = re.compile(r'name="token" value="([^"]+)"')
-
-
-
-
 def app_endpoints(app):
     return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
 
 
 def pass_quiz(client, app, course_slug, lesson_slug) -> int:
     """Take a quiz through its form with the best answers; returns the attempt id."""
-    page = client.get(f"/courses/{course_slug}/{lesson_slug}/quiz")
-    assert page.status_code == 200
-    token = _TOKEN_FIELD.search(page.get_data(as_text=True)).group(1)
-    lesson, _ = app.extensions["content"].catalog.find_lesson(course_slug, lesson_slug)
-    answers = {f"answer-{sid}": cid for sid, cid in attempts.best_answers(lesson.quiz).items()}
-    response = post(client, f"/courses/{course_slug}/{lesson_slug}/quiz", {"token": token, **answers})
-    assert response.status_code == 303
-    return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    return int(answer_quiz(client, app, course_slug, lesson_slug).rstrip("/").rsplit("/", 1)[1])
 
 
 @pytest.fixture

@@ -4,7 +4,10 @@ import time
 
 import pytest
 
-from support import LESSON, QUIZ, ROLE_EMAILS, make_app, seed_people, sign_in
+from helpers.app import make_app
+from helpers.content import LESSON, QUIZ
+from helpers.http import signed_in
+from helpers.people import ADMIN, LEARNER, TRAINER, seed_people
 from course.content import ContentError
 
 
@@ -20,21 +23,15 @@ def demo_app(tree, database_url):
     return app
 
 
-def signed(app, role="learner"):
-    client = app.test_client()
-    assert sign_in(client, ROLE_EMAILS[role]).status_code == 302
-    return client
-
-
 def test_home_lists_courses(demo_app):
-    page = signed(demo_app).get("/")
+    page = signed_in(demo_app, LEARNER).get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Demo course" in html and "2 lessons" in html and "Welcome, Lena Learner" in html
 
 
 def test_outline_shows_lessons_minutes_objectives_but_not_drafts(demo_app):
-    html = signed(demo_app).get("/courses/demo/").get_data(as_text=True)
+    html = signed_in(demo_app, LEARNER).get("/courses/demo/").get_data(as_text=True)
     assert "First steps" in html and "4 min" in html and "Tell coaching apart from managing" in html
     assert "Hidden draft" not in html
     # Titles are escaped: a trainer's angle brackets never become markup.
@@ -42,7 +39,7 @@ def test_outline_shows_lessons_minutes_objectives_but_not_drafts(demo_app):
 
 
 def test_lesson_page_has_body_navigation_and_quiz(demo_app):
-    client = signed(demo_app)
+    client = signed_in(demo_app, LEARNER)
     html = client.get("/courses/demo/first").get_data(as_text=True)
     assert "<h1>First steps</h1>" in html
     assert "Coaching helps the other person think." in html
@@ -53,19 +50,19 @@ def test_lesson_page_has_body_navigation_and_quiz(demo_app):
 
 
 def test_alias_redirects_to_the_new_slug(demo_app):
-    response = signed(demo_app).get("/courses/demo/old-second")
+    response = signed_in(demo_app, LEARNER).get("/courses/demo/old-second")
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/courses/demo/second")
 
 
 def test_drafts_are_hidden_from_learners_but_previewable(demo_app):
-    assert signed(demo_app).get("/courses/demo/hidden").status_code == 404
-    preview = signed(demo_app, "trainer").get("/trainer/preview/demo/hidden")
+    assert signed_in(demo_app, LEARNER).get("/courses/demo/hidden").status_code == 404
+    preview = signed_in(demo_app, TRAINER).get("/trainer/preview/demo/hidden")
     assert preview.status_code == 200 and "Draft: hidden from learners" in preview.get_data(as_text=True)
 
 
 def test_quiz_preview_shows_best_choice_feedback_and_tags(demo_app):
-    html = signed(demo_app, "trainer").get("/trainer/preview/demo/first/quiz").get_data(as_text=True)
+    html = signed_in(demo_app, TRAINER).get("/trainer/preview/demo/first/quiz").get_data(as_text=True)
     assert "The demo that ran long" in html
     assert "Best choice" in html
     assert "Starting with Sam's view lets them do the thinking." in html
@@ -73,7 +70,7 @@ def test_quiz_preview_shows_best_choice_feedback_and_tags(demo_app):
 
 
 def test_unknown_slugs_get_a_friendly_404(demo_app):
-    client = signed(demo_app, "admin")
+    client = signed_in(demo_app, ADMIN)
     for url in ("/courses/nope/", "/courses/demo/nope", "/trainer/preview/demo/nope/quiz",
                 "/trainer/preview/demo/second/quiz", "/no/such/page"):
         response = client.get(url)
@@ -109,7 +106,7 @@ def test_changed_file_is_picked_up_in_debug_mode(tree, database_url):
     path = tree.write("lessons/demo/01-first.md", LESSON.format(title="Before the edit"))
     app = make_app(database_url, tree.root, CONTENT_RELOAD=True)
     seed_people(app)
-    client = signed(app)
+    client = signed_in(app, LEARNER)
     assert "Before the edit" in client.get("/courses/demo/first").get_data(as_text=True)
     tree.write("lessons/demo/01-first.md", LESSON.format(title="After the edit"))
     stamp = time.time() + 5      # mtimes can be coarse; make the change unmistakable
@@ -124,7 +121,7 @@ def test_without_reload_the_loaded_content_stays(tree, database_url):
     tree.write("lessons/demo/01-first.md", LESSON.format(title="Edited later"))
     stamp = time.time() + 5
     os.utime(path, (stamp, stamp))
-    assert "Loaded once" in signed(app).get("/courses/demo/first").get_data(as_text=True)
+    assert "Loaded once" in signed_in(app, LEARNER).get("/courses/demo/first").get_data(as_text=True)
 
 
 def test_broken_content_in_development_shows_the_messages(tree, database_url):

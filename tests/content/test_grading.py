@@ -17,7 +17,7 @@ from course.content.loader import load_tags
 from course.content.quizzes import parse_quiz
 from course.content.quiztypes import QUIZ_TYPES, GradeError, Incomplete
 
-from support import ROOT
+from helpers.app import ROOT
 
 TAGS, _TAG_PROBLEMS = load_tags(ROOT)
 TAG_SLUGS = sorted(TAGS)

@@ -12,59 +12,22 @@ import re
 import pytest
 
 from course.data.db import db
-from course.data.models import Answer, Attempt, Person, Progress, ReviewCard, Team
-
-from support import LESSON, ROLE_EMAILS, make_app, seed_people, sign_in
-from test_analysis import (BEST_PATH, CONVERSATION, COURSE, PLAIN, ROUGH_PATH, TREE_QUIZ, VAGUE_PATH, _path,
-                           add_learners, answers, csv_rows, get_ok, lesson_of, record, reword, section, sections,
-                           table_after, text_of)
-
-# Every figure column of the item-analysis CSV.
-FIGURE_COLUMNS = ("Best on first try %", "Best over all attempts %", "Times chosen", "Share %")
-
-
-def signed_in(app, role):
-    client = app.test_client()
-    assert sign_in(client, ROLE_EMAILS[role]).status_code == 302
-    return client
-
-
-def tree_app(tree, database_url, **config):
-    tree.write("lessons/demo/01-first.md", LESSON.format(title="Meetings and deadlines"))
-    tree.write("quizzes/demo/first.md", TREE_QUIZ)
-    app = make_app(database_url, tree.root, CONTENT_RELOAD=True, **config)
-    seed_people(app)
-    return app
+from course.data.models import Answer, Attempt, Person, Progress, ReviewCard
+from helpers.analysis import (BEST_PATH, FIGURE_COLUMNS, ROUGH_PATH, VAGUE_PATH, add_learners, answers,
+                              assert_hidden_everywhere, assert_shown, conversation_answers, csv_rows, get_ok, record,
+                              reword, section, table_after, tree_quiz_app)
+from helpers.app import make_app
+from helpers.content import COURSE, CONVERSATION, PLAIN, lesson_of
+from helpers.db import team_id
+from helpers.http import sign_in, signed_in
+from helpers.pages import plain
+from helpers.people import LEARNER, MANAGER, ROLE_EMAILS, TRAINER, seed_people
 
 
 @pytest.fixture
-def small_app(tree, database_url):
-    app = tree_app(tree, database_url)
-    yield app
-    app.extensions["peewee"].close_all()
-
-
-def assert_hidden_everywhere(client, min_group):
-    html = get_ok(client, "/trainer/analysis/demo/first")
-    for found in sections(html):
-        assert found.hidden, found.scenario_id
-        assert found.figures == {} and found.rows == [] and found.flag == ""
-        assert "Nobody picks this" not in found.text
-    assert "Download as CSV" in html
-    rows = csv_rows(client, "/trainer/analysis/demo/first.csv")
-    assert rows, "hidden groups keep their rows, without figures"
-    for row in rows:
-        assert row["Learners"] == f"fewer than {min_group}", row
-        assert all(row[column] == "" for column in FIGURE_COLUMNS), row
-
-
-def assert_shown(client, learners):
-    html = get_ok(client, "/trainer/analysis/demo/first")
-    for found in sections(html):
-        assert not found.hidden and found.figures["Learners"] == str(learners)
-    rows = csv_rows(client, "/trainer/analysis/demo/first.csv")
-    assert {row["Learners"] for row in rows} == {str(learners)}
-    assert all(row[column] != "" for row in rows for column in FIGURE_COLUMNS)
+def small_app(quiz_app):
+    """The one-lesson TREE_QUIZ course of reporting/conftest.py."""
+    return quiz_app
 
 
 # --- figures from fewer than MIN_GROUP_SIZE learners are hidden -------------------------------
@@ -74,25 +37,25 @@ def test_figures_from_fewer_than_five_learners_are_hidden_on_the_page_and_in_the
     emails = add_learners(small_app, 5)
     for email in emails[:4]:
         record(small_app, email, "first", answers(hard="tell-ola"))
-    trainer = signed_in(small_app, "trainer")
+    trainer = signed_in(small_app, TRAINER)
     assert_hidden_everywhere(trainer, 5)
     html = get_ok(trainer, "/trainer/analysis/demo/first")
-    assert "Fewer than 5 learners have answered this version yet" in text_of(html)
+    assert "Fewer than 5 learners have answered this version yet" in plain(html)
     # The fifth learner makes the group big enough.
     record(small_app, emails[4], "first", answers())
     assert_shown(trainer, 5)
 
 
 def test_a_smaller_min_group_size_is_honoured(tree, database_url):
-    app = tree_app(tree, database_url, MIN_GROUP_SIZE=3)
+    app = tree_quiz_app(tree, database_url, MIN_GROUP_SIZE=3)
     try:
         emails = add_learners(app, 3)
         for email in emails[:2]:
             record(app, email, "first", answers())
-        trainer = signed_in(app, "trainer")
+        trainer = signed_in(app, TRAINER)
         assert_hidden_everywhere(trainer, 3)
-        assert "groups under 3 learners hidden" in text_of(get_ok(trainer, "/trainer/analysis/demo/first"))
-        assert "Figures drawn from fewer than 3 learners are hidden" in text_of(get_ok(trainer, "/trainer/analysis/"))
+        assert "groups under 3 learners hidden" in plain(get_ok(trainer, "/trainer/analysis/demo/first"))
+        assert "Figures drawn from fewer than 3 learners are hidden" in plain(get_ok(trainer, "/trainer/analysis/"))
         record(app, emails[2], "first", answers(hard="escalate"))
         assert_shown(trainer, 3)
     finally:
@@ -106,10 +69,10 @@ def test_conversation_paths_and_endings_under_the_group_size_say_fewer_than(data
         quiz = lesson_of(app, CONVERSATION, COURSE).quiz
         emails = add_learners(app, 5)
         for email in emails[:3]:
-            record(app, email, CONVERSATION, _path(quiz, BEST_PATH), course=COURSE)
-        record(app, emails[3], CONVERSATION, _path(quiz, ROUGH_PATH), course=COURSE)
-        record(app, emails[4], CONVERSATION, _path(quiz, VAGUE_PATH), course=COURSE)
-        html = get_ok(signed_in(app, "trainer"), f"/trainer/analysis/{COURSE}/{CONVERSATION}")
+            record(app, email, CONVERSATION, conversation_answers(quiz, BEST_PATH), course=COURSE)
+        record(app, emails[3], CONVERSATION, conversation_answers(quiz, ROUGH_PATH), course=COURSE)
+        record(app, emails[4], CONVERSATION, conversation_answers(quiz, VAGUE_PATH), course=COURSE)
+        html = get_ok(signed_in(app, TRAINER), f"/trainer/analysis/{COURSE}/{CONVERSATION}")
         assert table_after(html, "Where conversations end") == [["A two-week trial", "4"],
                                                                 ["Noted, nothing changes", "fewer than 3"]]
         assert [row[1] for row in table_after(html, "Paths taken")] == ["3", "fewer than 3", "fewer than 3"]
@@ -124,7 +87,7 @@ def test_a_hidden_earlier_wording_does_not_reveal_which_choice_was_picked(small_
     reword(tree, "for the third time.", "for the third time this quarter.")
     for email in emails[1:]:
         record(small_app, email, "first", answers())
-    trainer = signed_in(small_app, "trainer")
+    trainer = signed_in(small_app, TRAINER)
     old = section(get_ok(trainer, "/trainer/analysis/demo/first"), "hard", earlier=True)
     assert old.hidden
     rows = [r for r in csv_rows(trainer, "/trainer/analysis/demo/first.csv")
@@ -145,7 +108,7 @@ def test_trainers_see_no_names_or_emails_next_to_answers(small_app):
     with small_app.app_context(), db.connection_context():
         people = [(p.name, p.email) for p in Person.select().where(Person.role == "learner")]
     assert len(people) > 40
-    trainer = signed_in(small_app, "trainer")
+    trainer = signed_in(small_app, TRAINER)
     for url in ("/trainer/analysis/demo/first", "/trainer/analysis/demo/first.csv", "/trainer/analysis/",
                 "/trainer/health"):
         body = htmllib.unescape(trainer.get(url).get_data(as_text=True))
@@ -158,11 +121,6 @@ def test_trainers_see_no_names_or_emails_next_to_answers(small_app):
 
 # --- managers see completion, never answers ------------------------------------------------
 
-def _team_id(app, name):
-    with app.app_context(), db.connection_context():
-        return Team.by_name(name).id
-
-
 def test_managers_see_completion_but_no_answers(seeded):
     quiz = lesson_of(seeded, PLAIN, COURSE).quiz
     weak = {s.id: next(c for c in s.choices if not c.best).id for s in quiz.scenarios}
@@ -171,8 +129,8 @@ def test_managers_see_completion_but_no_answers(seeded):
     record(seeded, "learner@example.com", PLAIN, best, course=COURSE)
     record(seeded, "kwame@example.com", PLAIN, {**best, quiz.scenarios[0].id: weak[quiz.scenarios[0].id]},
            course=COURSE)
-    manager = signed_in(seeded, "manager")
-    team = _team_id(seeded, "Warehouse North")
+    manager = signed_in(seeded, MANAGER)
+    team = team_id(seeded, "Warehouse North")
     page = htmllib.unescape(get_ok(manager, f"/manage/teams/{team}"))
     export = manager.get(f"/manage/teams/{team}/export.csv").get_data(as_text=True)
     # Completion is there: names, "Passed" with the best score.
@@ -183,8 +141,8 @@ def test_managers_see_completion_but_no_answers(seeded):
         for scenario in quiz.scenarios:
             for choice in scenario.choices:
                 assert choice.text not in body, choice.text
-                assert text_of(choice.text_html) not in text_of(body), choice.text
-                assert text_of(choice.feedback_html)[:60] not in text_of(body)
+                assert plain(choice.text_html) not in plain(body), choice.text
+                assert plain(choice.feedback_html)[:60] not in plain(body)
         for label in ("Told the answer", "Took the problem over", "Asked before telling"):
             assert label not in body
     # Nor can a manager open the item analysis.
@@ -193,7 +151,7 @@ def test_managers_see_completion_but_no_answers(seeded):
 
 def test_another_teams_pages_answer_404_for_a_manager(clients, seeded):
     manager = clients["manager"]
-    own, other = _team_id(seeded, "Warehouse North"), _team_id(seeded, "Clinic Support")
+    own, other = team_id(seeded, "Warehouse North"), team_id(seeded, "Clinic Support")
     assert manager.get(f"/manage/teams/{own}").status_code == 200
     assert manager.get(f"/manage/teams/{own}/export.csv").status_code == 200
     for team in (other, 99999):
@@ -220,13 +178,13 @@ ADMIN_URLS = ["/admin/people", "/admin/teams"]
 
 
 def test_learners_cannot_reach_trainer_manager_or_admin_pages(clients, seeded):
-    team = _team_id(seeded, "Warehouse North")
+    team = team_id(seeded, "Warehouse North")
     for url in TRAINER_URLS + MANAGER_URLS + ADMIN_URLS:
         assert clients["learner"].get(url.format(team=team)).status_code == 403, url
 
 
 def test_each_role_reaches_only_its_own_pages(clients, seeded):
-    team = _team_id(seeded, "Warehouse North")
+    team = team_id(seeded, "Warehouse North")
     expected = {
         "trainer": {"trainer": 200, "manager": 403, "admin": 403},
         "manager": {"trainer": 403, "manager": 200, "admin": 403},
@@ -249,13 +207,13 @@ def test_learners_see_only_their_own_attempts(seeded):
     kwame = seeded.test_client()
     assert sign_in(kwame, "kwame@example.com").status_code == 302
     assert kwame.get(url).status_code == 200
-    learner = signed_in(seeded, "learner")
+    learner = signed_in(seeded, LEARNER)
     assert learner.get(url).status_code == 404
     assert learner.get(f"/review/answers/{attempt_id}").status_code == 404
     assert "Kwame" not in learner.get("/account/attempts").get_data(as_text=True)
     # Not even a trainer or an admin can open someone else's attempt page.
     for role in ("trainer", "admin", "manager"):
-        assert signed_in(seeded, role).get(url).status_code == 404, role
+        assert signed_in(seeded, ROLE_EMAILS[role]).get(url).status_code == 404, role
 
 
 # --- data-protection requests ------------------------------------------------------------------
@@ -324,5 +282,5 @@ def test_erase_removes_attempts_answers_progress_and_review_cards(seeded):
         assert Answer.select().where(Answer.attempt.not_in(Attempt.select(Attempt.id))).count() == 0
     assert _counts(seeded, mei) == mei_before
     # The item analysis no longer counts the erased learner.
-    html = get_ok(signed_in(seeded, "trainer"), f"/trainer/analysis/{COURSE}/{PLAIN}")
-    assert "1 learner with at least one attempt" in text_of(html)
+    html = get_ok(signed_in(seeded, TRAINER), f"/trainer/analysis/{COURSE}/{PLAIN}")
+    assert "1 learner with at least one attempt" in plain(html)
