@@ -22,9 +22,10 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/lint-imports
 
-## make check: validate lessons and quizzes
+## make check: validate lessons and quizzes, with the quiz quality check (warnings fail it)
+CHECK_FLAGS ?= --strict
 check: $(VENV)/.runtime
-	$(FLASK) content check
+	$(FLASK) content check $(CHECK_FLAGS)
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev

@@ -27,11 +27,11 @@ DEMO_PEOPLE = [
 ]
 
 
-# Demo progress: email -> (lessons finished, then one more opened)
+# Demo progress: email -> lessons finished (then one more opened); None: the whole course
 DEMO_PROGRESS = {
     "kwame@example.com": 4,
     "mei@example.com": 2,
-    "siobhan@example.com": 10,
+    "siobhan@example.com": None,
     "learner@example.com": 2,
 }
 
@@ -50,13 +50,14 @@ def seed_progress(catalog) -> None:
                 continue
             for course in catalog.courses:
                 lessons = course.visible_lessons()
-                start = real_now - datetime.timedelta(days=2 * finished + 6)
-                for index, lesson in enumerate(lessons[:finished]):
+                count = len(lessons) if finished is None else finished
+                start = real_now - datetime.timedelta(days=2 * count + 6)
+                for index, lesson in enumerate(lessons[:count]):
                     fake["now"] = start + datetime.timedelta(days=2 * index, hours=9)
                     _finish(person, lesson)
-                if finished < len(lessons):
+                if count < len(lessons):
                     fake["now"] = real_now - datetime.timedelta(hours=3)
-                    progress.record_open(person, lessons[finished])
+                    progress.record_open(person, lessons[count])
 
 
 def _finish(person, lesson) -> None:

@@ -86,3 +86,10 @@ def submit_by_keyboard(page, label):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_load_state("domcontentloaded")
+
+
+def shown_scenarios(page, quiz):
+    """The scenarios the quiz page asks about (a pool shows a drawn set), in page order."""
+    names = page.locator('input[type="radio"]').evaluate_all(
+        "inputs => [...new Set(inputs.map(i => i.name))]")
+    return [quiz.scenario(name[len("answer-"):]) for name in names if name.startswith("answer-")]

@@ -62,7 +62,7 @@ BEST = {"hard": "ask-ola", "mid": "reflect", "easy": "thank-kim"}
 
 # Paths through the real course's conversation, by the tag chosen at each turn.
 BEST_PATH = ("ask", "shared-goal", "specific")            # station -> makes time -> listens -> trial
-ROUGH_PATH = ("complain", "ask", "specific")              # station -> bristles -> listens -> trial
+ROUGH_PATH = ("complain", "own-part", "specific")         # station -> bristles -> second chance -> trial after a repair
 VAGUE_PATH = ("ask", "vague", "stay-silent")              # station -> makes time -> shrugs -> noted
 
 
@@ -83,9 +83,11 @@ def record(app, email, slug, answers, course="demo"):
     with app_db(app):
         lesson = lesson_of(app, slug, course)
         person = Person.by_email(email)
+        # A pool's attempt is graded against the scenarios it drew: here, those answered.
+        drawn = tuple(s.id for s in lesson.quiz.scenarios if s.id in answers) if lesson.quiz.draw else None
         token = FormToken(person.id, course, lesson.slug, lesson.quiz.content_hash,
-                          secrets.token_urlsafe(18), utcnow())
-        attempt, created = record_attempt(person, lesson, token, grade(lesson.quiz, answers))
+                          secrets.token_urlsafe(18), utcnow(), drawn)
+        attempt, created = record_attempt(person, lesson, token, grade(lesson.quiz, answers, drawn))
         assert created
         return attempt.id
 

@@ -9,9 +9,17 @@ from helpers.app import ROOT
 
 # The real course of the repository, and lessons of it the tests use.
 COURSE = "coaching-at-every-level"
-PLAIN = "coaching-is-not-managing"          # 4 scenarios, pass mark 75 %
-SECOND = "peer-coaching-and-listening"      # 4 scenarios, pass mark 75 %
+PLAIN = "coaching-is-not-managing"          # a pool of 6 drawing 4, pass mark 75 %
+SECOND = "peer-coaching-and-listening"      # a pool of 6 drawing 4, pass mark 75 %
 CONVERSATION = "coaching-up"                # branching, pass mark 60 %
+
+
+def _published_lessons() -> int:
+    from course.content import load_catalog
+    return len(load_catalog(ROOT).course(COURSE).visible_lessons())
+
+
+LESSONS = _published_lessons()              # published lessons in the real course
 
 
 class ContentTree:

@@ -34,6 +34,8 @@ def cards_of(email):
     return in_db(lambda: {c.scenario_id: c for c in ReviewCard.select().join(Person)
                           .where(Person.email == email)})
 
+pytestmark = pytest.mark.real_draw
+
 
 def test_review_cards_only_for_the_scenarios_answered_in_the_passing_attempt(pool_app):
     learner = client_for(pool_app)

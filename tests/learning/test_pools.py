@@ -30,6 +30,8 @@ from helpers.pools import (pool_app, POOL_QUIZ, read_form, POOL, DRAW, POOL_IDS,
     quiz_of, drawn_ids, drawn_best_answers, open_quiz, submit, attempt_id_of, best, in_db,
     row_counts, answers_of, token_payload, text_of)
 
+pytestmark = pytest.mark.real_draw
+
 
 def test_the_page_shows_n_of_m_scenarios_in_file_order_and_writes_nothing(pool_app):
     learner = client_for(pool_app)

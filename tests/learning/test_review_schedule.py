@@ -21,7 +21,7 @@ from helpers.content import COURSE, PLAIN, lesson_of
 from helpers.db import query_db
 from helpers.pages import hidden_fields, text_of
 from helpers.people import LEARNER
-from helpers.quiz import take_quiz, weak_choice
+from helpers.quiz import first_draw, first_draw_best, take_quiz, weak_choice
 from helpers.review import (DAY, T0, UTC, aware, card_rows, cards_of, due_on_home, is_empty_review_page, localdate,
                             open_review, review_attempts, review_once, state)
 
@@ -125,13 +125,13 @@ def test_scheduling_is_pure():
 def test_passing_a_plain_quiz_puts_each_scenario_on_a_schedule(site, me, clock):
     lesson = lesson_of(site, PLAIN)
     quiz = lesson.quiz
-    s0 = quiz.scenarios[0]
-    answers = {**best_answers(quiz), s0.id: weak_choice(s0).id}          # 3 of 4: passes at 75 %
+    s0 = first_draw(quiz)[0]
+    answers = {**first_draw_best(quiz), s0.id: weak_choice(s0).id}          # 3 of 4: passes at 75 %
     take_quiz(me, PLAIN, answers)
 
     cards = cards_of(LEARNER)
-    assert set(cards) == {(PLAIN, s.id) for s in quiz.scenarios}
-    for scenario in quiz.scenarios:
+    assert set(cards) == {(PLAIN, s.id) for s in first_draw(quiz)}
+    for scenario in first_draw(quiz):
         card = cards[(PLAIN, scenario.id)]
         assert card.course_slug == COURSE and card.scenario_hash == scenario.content_hash
         assert card.reviews == 0 and card.retired_at is None and card.created_at == clock.naive()
@@ -140,29 +140,34 @@ def test_passing_a_plain_quiz_puts_each_scenario_on_a_schedule(site, me, clock):
         assert aware(card.due) == expected.due
         assert state(card_from_json(card.card)) == state(expected)
         assert card.due - clock.naive() >= DAY                     # days later, not minutes
-    assert cards[(PLAIN, s0.id)].due < cards[(PLAIN, quiz.scenarios[1].id)].due
+    assert cards[(PLAIN, s0.id)].due < cards[(PLAIN, first_draw(quiz)[1].id)].due
 
 
 def test_a_failed_quiz_schedules_nothing_and_a_retake_rates_retaken_scenarios_hard(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    s0, s1 = quiz.scenarios[0], quiz.scenarios[1]
-    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak_choice(s0).id, s1.id: weak_choice(s1).id})   # 50 %: fails
+    s0, s1, s2, s3, s4, s5 = quiz.scenarios            # a pool of 6; tests draw in file order
+    best = {s.id: s.best_choice.id for s in quiz.scenarios}
+    # The first attempt shows s0-s3: two weaker answers, 50 %: fails, and nothing is scheduled.
+    take_quiz(me, PLAIN, {**best, s0.id: weak_choice(s0).id, s1.id: weak_choice(s1).id})
     assert cards_of(LEARNER) == {}
 
+    # The retake draws the unseen s4 and s5 first, then s0 and s1 again: 75 %, passes.
     clock.now = T0 + datetime.timedelta(hours=2)
-    s3 = quiz.scenarios[3]
-    take_quiz(me, PLAIN, {**best_answers(quiz), s3.id: weak_choice(s3).id})                       # 75 %: passes
+    take_quiz(me, PLAIN, {**best, s5.id: weak_choice(s5).id})
     cards = cards_of(LEARNER)
-    expected = {s0.id: Rating.Hard, s1.id: Rating.Hard, quiz.scenarios[2].id: Rating.Good, s3.id: Rating.Again}
+    # Retaken and now right: Hard; right the first time it was drawn: Good; still wrong: Again.
+    expected = {s0.id: Rating.Hard, s1.id: Rating.Hard, s4.id: Rating.Good, s5.id: Rating.Again}
+    assert {scenario for (_, scenario) in cards} == set(expected)     # only what this attempt answered
     for scenario_id, rating in expected.items():
         stored = card_from_json(cards[(PLAIN, scenario_id)].card)
         assert state(stored) == state(schedule(None, rating, clock.now)), (scenario_id, rating)
 
-    # A later passing retake does not reset the schedule.
-    before = card_rows(LEARNER)
+    # A later passing retake does not reset the schedules already running.
+    before = {k: (c.id, c.due, c.card) for k, c in cards.items()}
     clock.now = T0 + datetime.timedelta(hours=5)
-    take_quiz(me, PLAIN, best_answers(quiz))
-    assert card_rows(LEARNER) == before
+    take_quiz(me, PLAIN, best)
+    after = cards_of(LEARNER)
+    assert {k: (c.id, c.due, c.card) for k, c in after.items() if k in before} == before
 
 
 def test_a_conversation_quiz_is_not_reviewed(site, me):
@@ -182,7 +187,7 @@ def test_a_conversation_quiz_is_not_reviewed(site, me):
 def test_the_daily_limit_serves_that_many_a_day_and_more_the_next(site, me, clock):
     site.config["REVIEW_DAILY_LIMIT"] = 2
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     cards = cards_of(LEARNER)
     day2 = aware(max(c.due for c in cards.values()))
     assert all(c.due == day2.replace(tzinfo=None) for c in cards.values())
@@ -212,7 +217,7 @@ def test_the_daily_limit_serves_that_many_a_day_and_more_the_next(site, me, cloc
     clock.now = day2 + DAY
     assert due_on_home(me) == 2
     served = {review_once(me, site)[0], review_once(me, site)[0]}
-    assert served == {s.id for s in quiz.scenarios} - {first, second}
+    assert served == {s.id for s in first_draw(quiz)} - {first, second}
     assert is_empty_review_page(me)[0] and due_on_home(me) == 0
     assert len(review_attempts(LEARNER)) == 4
 
@@ -253,15 +258,15 @@ def test_a_card_is_due_all_day_on_its_due_date(site, me, clock):
     """Whole days only: a card falls due at the start of its due date (site time zone),
     as the feedback page's "comes back on <date>" promises, not at the minute."""
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))                     # 5 March, 10:00
+    take_quiz(me, PLAIN, first_draw_best(quiz))                     # 5 March, 10:00
     due = min(c.due for c in cards_of(LEARNER).values())          # 7 March, 10:00
     clock.now = datetime.datetime.combine(due.date(), datetime.time(0, 0), tzinfo=UTC) - datetime.timedelta(minutes=1)
     assert due_on_home(me) == 0 and is_empty_review_page(me)[0]
     clock.now = datetime.datetime.combine(due.date(), datetime.time(0, 0), tzinfo=UTC)
-    assert due_on_home(me) == len(quiz.scenarios)
+    assert due_on_home(me) == len(first_draw(quiz))
     clock.now = datetime.datetime.combine(due.date(), datetime.time(8, 0), tzinfo=UTC)
     assert localdate(clock.naive()) == localdate(due)
-    assert due_on_home(me) == len(quiz.scenarios)
+    assert due_on_home(me) == len(first_draw(quiz))
     open_review(me)
 
 
@@ -269,7 +274,7 @@ def test_the_due_date_is_a_date_in_the_site_time_zone(site, me, clock):
     site.config["TIMEZONE"] = "America/New_York"
     quiz = lesson_of(site, PLAIN).quiz
     clock.now = datetime.datetime(2025, 4, 8, 0, 0, tzinfo=UTC)           # 7 April, 20:00 in New York
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     due = min(c.due for c in cards_of(LEARNER).values())
     assert due == datetime.datetime(2025, 4, 10, 0, 0)                    # 9 April, 20:00 in New York
     clock.now = datetime.datetime(2025, 4, 9, 3, 30, tzinfo=UTC)          # 8 April, 23:30 there
@@ -277,5 +282,5 @@ def test_the_due_date_is_a_date_in_the_site_time_zone(site, me, clock):
     empty, text = is_empty_review_page(me)
     assert empty and "Your next review is due on 9 April 2025" in text
     clock.now = datetime.datetime(2025, 4, 9, 4, 30, tzinfo=UTC)          # 9 April, 00:30 there
-    assert due_on_home(me) == len(quiz.scenarios)
+    assert due_on_home(me) == len(first_draw(quiz))
     open_review(me)

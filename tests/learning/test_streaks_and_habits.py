@@ -14,7 +14,7 @@ from helpers.db import query_db
 from helpers.http import sign_in, signed_in
 from helpers.pages import plain, text_of
 from helpers.people import KWAME, LEARNER
-from helpers.quiz import take_quiz, weak_choice
+from helpers.quiz import first_draw, first_draw_best, take_quiz, weak_choice
 from helpers.review import DAY, T0, TAGS, UTC, aware, cards_of, home, open_review, review_once, streak_on_home
 
 
@@ -22,10 +22,10 @@ from helpers.review import DAY, T0, TAGS, UTC, aware, cards_of, home, open_revie
 
 def test_streak_counts_consecutive_days_of_quizzes_and_reviews(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    s0 = quiz.scenarios[0]
+    s0 = first_draw(quiz)[0]
     assert streak_on_home(me) == 0
 
-    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak_choice(s0).id})     # day 0: a quiz
+    take_quiz(me, PLAIN, {**first_draw_best(quiz), s0.id: weak_choice(s0).id})     # day 0: a quiz
     assert streak_on_home(me) == 1
     assert "Practice streak: 1 day" in home(me)[2]
 
@@ -54,7 +54,7 @@ def test_streak_days_are_days_in_the_site_time_zone(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
     # 14 April 2025, 23:30 in New York (EDT) is 15 April 03:30 UTC.
     clock.now = datetime.datetime(2025, 4, 15, 3, 30, tzinfo=UTC)
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     assert query_db(lambda: Attempt.get(Attempt.kind == "quiz").submitted_at) == datetime.datetime(2025, 4, 15, 3, 30)
     assert streak_on_home(me) == 1
 
@@ -76,7 +76,7 @@ def test_the_same_moments_in_utc_make_a_different_streak(site, me, clock):
     """The control for the test above: with TIMEZONE=UTC the two submissions share a day."""
     quiz = lesson_of(site, PLAIN).quiz
     clock.now = datetime.datetime(2025, 4, 15, 3, 30, tzinfo=UTC)
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     clock.now = datetime.datetime(2025, 4, 15, 13, 0, tzinfo=UTC)
     take_quiz(me, SECOND, best_answers(lesson_of(site, SECOND).quiz))
     assert streak_on_home(me) == 1
@@ -180,11 +180,11 @@ def test_habits_chart_is_an_accessible_svg_with_the_numbers_in_a_table(site, me,
 
 def test_habits_include_review_answers(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     clock.now = aware(min(c.due for c in cards_of(LEARNER).values()))
     scenario_id, _ = review_once(me, site, right=False)
     scenario = quiz.scenario(scenario_id)
-    picks = [(s, s.best_choice) for s in quiz.scenarios] + [(scenario, weak_choice(scenario))]
+    picks = [(s, s.best_choice) for s in first_draw(quiz)] + [(scenario, weak_choice(scenario))]
     text = text_of(me.get("/habits"))
     assert "across 5 answers" in text
     for tag, (chosen, offered) in _by_hand(picks).items():

@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from helpers.content import LESSONS
+
 from helpers.analysis import tree_quiz_app
 from helpers.http import signed_in
 from helpers.people import ADMIN, MANAGER
@@ -16,7 +18,7 @@ from helpers.reports import EXTRA, NOW, add_members, passed, set_states
 def rich(seeded):
     """Warehouse North with six learners: finished, in progress, opened, never started."""
     add_members(seeded, "Warehouse North", EXTRA)
-    set_states(seeded, "ana@example.org", passed(10), NOW - datetime.timedelta(days=1))
+    set_states(seeded, "ana@example.org", passed(LESSONS), NOW - datetime.timedelta(days=1))
     set_states(seeded, "kwame@example.com", passed(4, "opened"), NOW - datetime.timedelta(days=2))
     set_states(seeded, "mei@example.com", passed(2, "completed"), NOW - datetime.timedelta(days=3))
     set_states(seeded, "bob@example.org", ["opened"], NOW - datetime.timedelta(days=10))

@@ -11,7 +11,7 @@ from course.data.models import Assignment, Team
 from course.reporting import team_reports as reports
 from course import time as course_time
 from helpers.app import ROOT, make_app
-from helpers.content import COURSE
+from helpers.content import LESSONS, COURSE
 from helpers.db import app_db, team_id
 from helpers.http import post, signed_in
 from helpers.people import seed_people
@@ -93,7 +93,7 @@ def test_dashboard_flags_people_not_finished_by_a_past_due_date(manager_client, 
 def test_learners_see_their_own_due_dates_on_the_home_page(rich):
     manager = signed_in(rich, "manager@example.com")
     tid = team_id(rich, "Warehouse North")
-    set_states(rich, "kwame@example.com", passed(10))
+    set_states(rich, "kwame@example.com", passed(LESSONS))
     with rich.app_context():
         past = course_time.site_today() - datetime.timedelta(days=1)
     post(manager, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": past.isoformat()})
@@ -112,7 +112,7 @@ def test_learners_see_their_own_due_dates_on_the_home_page(rich):
     post(manager, f"/manage/teams/{tid}/assignment", {"course": COURSE, "due_date": future.isoformat()})
     lena = signed_in(rich, "learner@example.com").get("/").get_data(as_text=True)
     assert f"due {future:%-d %B %Y}" in lena and "Overdue" not in lena
-    assert "0 of 10 lessons finished" in lena
+    assert f"0 of {LESSONS} lessons finished" in lena
 
 
 ZONES = {"Pacific/Kiritimati": 14, "Pacific/Pago_Pago": -11}

@@ -13,6 +13,7 @@ import pytest
 
 from course.data.db import db
 from course.data.models import Answer, Attempt, Person, Progress, ReviewCard
+from helpers.quiz import first_draw, first_draw_best
 from helpers.analysis import (BEST_PATH, FIGURE_COLUMNS, ROUGH_PATH, VAGUE_PATH, add_learners, answers,
                               assert_hidden_everywhere, assert_shown, conversation_answers, csv_rows, get_ok, record,
                               reword, section, table_after, tree_quiz_app)
@@ -73,7 +74,8 @@ def test_conversation_paths_and_endings_under_the_group_size_say_fewer_than(data
         record(app, emails[3], CONVERSATION, conversation_answers(quiz, ROUGH_PATH), course=COURSE)
         record(app, emails[4], CONVERSATION, conversation_answers(quiz, VAGUE_PATH), course=COURSE)
         html = get_ok(signed_in(app, TRAINER), f"/trainer/analysis/{COURSE}/{CONVERSATION}")
-        assert table_after(html, "Where conversations end") == [["A two-week trial", "4"],
+        assert table_after(html, "Where conversations end") == [["A two-week trial", "3"],
+                                                                ["A trial, after a repair", "fewer than 3"],
                                                                 ["Noted, nothing changes", "fewer than 3"]]
         assert [row[1] for row in table_after(html, "Paths taken")] == ["3", "fewer than 3", "fewer than 3"]
     finally:
@@ -123,11 +125,11 @@ def test_trainers_see_no_names_or_emails_next_to_answers(small_app):
 
 def test_managers_see_completion_but_no_answers(seeded):
     quiz = lesson_of(seeded, PLAIN, COURSE).quiz
-    weak = {s.id: next(c for c in s.choices if not c.best).id for s in quiz.scenarios}
-    best = {s.id: s.best_choice.id for s in quiz.scenarios}
+    weak = {s.id: next(c for c in s.choices if not c.best).id for s in first_draw(quiz)}
+    best = {s.id: s.best_choice.id for s in first_draw(quiz)}
     record(seeded, "learner@example.com", PLAIN, weak, course=COURSE)
     record(seeded, "learner@example.com", PLAIN, best, course=COURSE)
-    record(seeded, "kwame@example.com", PLAIN, {**best, quiz.scenarios[0].id: weak[quiz.scenarios[0].id]},
+    record(seeded, "kwame@example.com", PLAIN, {**best, first_draw(quiz)[0].id: weak[first_draw(quiz)[0].id]},
            course=COURSE)
     manager = signed_in(seeded, MANAGER)
     team = team_id(seeded, "Warehouse North")
@@ -138,7 +140,7 @@ def test_managers_see_completion_but_no_answers(seeded):
     assert "Lena Learner" in export
     # Answers are not: no choice's words, feedback or behaviour label.
     for body in (page, htmllib.unescape(export)):
-        for scenario in quiz.scenarios:
+        for scenario in first_draw(quiz):
             for choice in scenario.choices:
                 assert choice.text not in body, choice.text
                 assert plain(choice.text_html) not in plain(body), choice.text
@@ -201,7 +203,7 @@ def test_each_role_reaches_only_its_own_pages(clients, seeded):
 
 def test_learners_see_only_their_own_attempts(seeded):
     quiz = lesson_of(seeded, PLAIN, COURSE).quiz
-    attempt_id = record(seeded, "kwame@example.com", PLAIN, {s.id: s.best_choice.id for s in quiz.scenarios},
+    attempt_id = record(seeded, "kwame@example.com", PLAIN, {s.id: s.best_choice.id for s in first_draw(quiz)},
                         course=COURSE)
     url = f"/courses/{COURSE}/{PLAIN}/quiz/attempts/{attempt_id}"
     kwame = seeded.test_client()
@@ -236,8 +238,8 @@ def _person_id(app, email):
 def _history(app):
     """Kwame and Mei each fail and then pass the first quiz (passing schedules review cards)."""
     quiz = lesson_of(app, PLAIN, COURSE).quiz
-    weak = {s.id: next(c for c in s.choices if not c.best).id for s in quiz.scenarios}
-    best = {s.id: s.best_choice.id for s in quiz.scenarios}
+    weak = {s.id: next(c for c in s.choices if not c.best).id for s in first_draw(quiz)}
+    best = {s.id: s.best_choice.id for s in first_draw(quiz)}
     for email in ("kwame@example.com", "mei@example.com"):
         record(app, email, PLAIN, weak, course=COURSE)
         record(app, email, PLAIN, best, course=COURSE)
@@ -254,9 +256,9 @@ def test_export_data_returns_the_persons_own_answers(seeded):
     assert [(a["lesson"], a["passed"]) for a in quiz_attempts] == [(PLAIN, False), (PLAIN, True)]
     for attempt, chosen in zip(quiz_attempts, (weak, best)):
         assert [(a["scenario"], a["choice"]) for a in attempt["answers"]] == \
-            [(s.id, chosen[s.id]) for s in quiz.scenarios]
-        assert [a["best"] for a in attempt["answers"]] == [chosen is best] * len(quiz.scenarios)
-        assert [a["tag"] for a in attempt["answers"]] == [s.choice(chosen[s.id]).tag for s in quiz.scenarios]
+            [(s.id, chosen[s.id]) for s in first_draw(quiz)]
+        assert [a["best"] for a in attempt["answers"]] == [chosen is best] * len(first_draw(quiz))
+        assert [a["tag"] for a in attempt["answers"]] == [s.choice(chosen[s.id]).tag for s in first_draw(quiz)]
     assert "mei@example.com" not in result.stdout and "Mei Chen" not in result.stdout
 
 

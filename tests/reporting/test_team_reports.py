@@ -21,7 +21,7 @@ from course.reporting import team_reports as reports
 from course import time as course_time
 from course.web.content_store import catalog
 from helpers.app import make_app
-from helpers.content import COURSE, LESSON
+from helpers.content import LESSONS, COURSE, LESSON
 from helpers.db import app_db, team_id
 from helpers.http import post, signed_in
 from helpers.people import seed_people
@@ -31,6 +31,11 @@ from helpers.reports import (ALL_NAMES, NOW, add_members, close, get_csv, get_da
 
 # --- the team dashboard ---------------------------------------------------------
 
+
+def pct(part, whole) -> str:
+    """A share as the reports print it (rounded to a whole percent)."""
+    return f"{round(100 * part / whole)}%"
+
 def test_matrix_shows_each_member_with_states_in_words(manager_client, rich):
     tid = team_id(rich, "Warehouse North")
     page = get_dashboard(manager_client, tid)
@@ -38,16 +43,16 @@ def test_matrix_shows_each_member_with_states_in_words(manager_client, rich):
     by_name = {p["name"]: p for p in page.people}
     with app_db(rich):
         lessons = the_course().visible_lessons()
-    assert len(lessons) == 10
-    assert by_name["Ana Finished"]["states"] == ["Passed 90%"] * 10
+    assert len(lessons) == LESSONS
+    assert by_name["Ana Finished"]["states"] == ["Passed 90%"] * LESSONS
     assert by_name["Ana Finished"]["status"] == "Finished" and by_name["Ana Finished"]["done"] == "100%"
-    assert by_name["Kwame Mensah"]["states"] == ["Passed 90%"] * 4 + ["Opened"] + ["Not started"] * 5
-    assert by_name["Kwame Mensah"]["status"] == "In progress" and by_name["Kwame Mensah"]["done"] == "40%"
-    assert by_name["Mei Chen"]["states"] == ["Passed 90%"] * 2 + ["Completed"] + ["Not started"] * 7
-    assert by_name["Mei Chen"]["done"] == "20%"
-    assert by_name["Bob Opened"]["states"] == ["Opened"] + ["Not started"] * 9
+    assert by_name["Kwame Mensah"]["states"] == ["Passed 90%"] * 4 + ["Opened"] + ["Not started"] * (LESSONS - 5)
+    assert by_name["Kwame Mensah"]["status"] == "In progress" and by_name["Kwame Mensah"]["done"] == pct(4, LESSONS)
+    assert by_name["Mei Chen"]["states"] == ["Passed 90%"] * 2 + ["Completed"] + ["Not started"] * (LESSONS - 3)
+    assert by_name["Mei Chen"]["done"] == pct(2, LESSONS)
+    assert by_name["Bob Opened"]["states"] == ["Opened"] + ["Not started"] * (LESSONS - 1)
     assert by_name["Bob Opened"]["status"] == "In progress" and by_name["Bob Opened"]["done"] == "0%"
-    assert by_name["Lena Learner"]["states"] == ["Not started"] * 10
+    assert by_name["Lena Learner"]["states"] == ["Not started"] * LESSONS
     assert by_name["Lena Learner"]["status"] == "Not started" and by_name["Lena Learner"]["last"] == "Never"
     # Last activity, in the site's time zone (UTC here).
     assert by_name["Ana Finished"]["last"] == (NOW - datetime.timedelta(days=1)).strftime("%-d %b %Y, %H:%M")
@@ -62,15 +67,16 @@ def test_matrix_shows_each_member_with_states_in_words(manager_client, rich):
 def test_team_totals_and_lesson_rates_come_first(manager_client, rich):
     tid = team_id(rich, "Warehouse North")
     page = get_dashboard(manager_client, tid)
-    assert page.totals == {"People": "6", "Finished the course": "1", "Average completion": "27%",
+    # Ana finished every lesson, Kwame 4, Mei 2, three people none: lessons finished / lessons to finish.
+    assert page.totals == {"People": "6", "Finished the course": "1", "Average completion": pct(LESSONS + 6, 6 * LESSONS),
                            "Overdue": "0", "Not started": "2"}
     # Totals are on the page before the matrix, and lead the matrix's body.
     assert page.html.index('id="totals-heading"') < page.html.index('class="data matrix"')
-    assert page.average_cell == "27%"
+    assert page.average_cell == pct(LESSONS + 6, 6 * LESSONS)
     # L1, L2: Ana, Kwame, Mei of 6; L3, L4: Ana, Kwame; L5-L10: Ana.
-    assert page.rates == ["50%", "50%", "33%", "33%"] + ["17%"] * 6
+    assert page.rates == ["50%", "50%", "33%", "33%"] + ["17%"] * (LESSONS - 4)
     assert page.lesson_numbers[0][1:] == ("3 of 6", "50%")
-    assert page.lesson_numbers[9][1:] == ("1 of 6", "17%")
+    assert page.lesson_numbers[LESSONS - 1][1:] == ("1 of 6", "17%")
 
 
 @pytest.mark.parametrize("args, names", [
@@ -139,7 +145,7 @@ def test_pagination_at_50_rows(manager_client, rich):
         tid = Team.create(name="Big Team").id
         Membership.create(person=Person.by_email("manager@example.com"), team=tid, is_manager=True)
     add_members(rich, tid, big)
-    set_states(rich, "member60@big.example", passed(10))
+    set_states(rich, "member60@big.example", passed(LESSONS))
     first = get_dashboard(manager_client, tid)
     assert first.names == [name for name, _ in big[:50]]
     assert "People 1–50 of 60" in first.html
@@ -185,8 +191,8 @@ def test_dashboard_has_accessible_svg_charts_with_tables(manager_client, rich):
     column_values = [int(v) for v in re.findall(r'class="chart-value">([^<]*)</text>', weekly_svg)]
     assert column_values == [count for _, count in page.weekly_numbers]
     assert len(page.weekly_numbers) == 12
-    # Every lesson finished in the fixture was passed this week: 10 + 4 + 2.
-    assert page.weekly_numbers[-1][1] == 16 and sum(c for _, c in page.weekly_numbers) == 16
+    # Every lesson finished in the fixture was passed this week: all of Ana's, 4 and 2.
+    assert page.weekly_numbers[-1][1] == LESSONS + 6 and sum(c for _, c in page.weekly_numbers) == LESSONS + 6
     # Charts follow the filters.
     filtered = get_dashboard(manager_client, tid, q="kwame")
     assert [c for _, c in filtered.weekly_numbers][-1] == 4
@@ -198,11 +204,11 @@ def test_dashboard_has_accessible_svg_charts_with_tables(manager_client, rich):
 def test_summary_figures_equal_each_teams_dashboard(admin_client, rich):
     # More variety: Clinic Support with progress, an inactive member and a manager with progress;
     # a past due date on one team and a future one on the other.
-    set_states(rich, "siobhan@example.com", passed(10))
+    set_states(rich, "siobhan@example.com", passed(LESSONS))
     set_states(rich, "yusuf@example.com", passed(7, "completed"))
     add_members(rich, "Clinic Support", [("Gone Person", "gone@example.net")])
-    set_states(rich, "gone@example.net", passed(10))
-    set_states(rich, "clinic.manager@example.com", passed(10))     # a manager's own progress never counts
+    set_states(rich, "gone@example.net", passed(LESSONS))
+    set_states(rich, "clinic.manager@example.com", passed(LESSONS))     # a manager's own progress never counts
     with app_db(rich):
         Person.update(active=False).where(Person.email == "gone@example.net").execute()
     with rich.app_context():
@@ -217,9 +223,9 @@ def test_summary_figures_equal_each_teams_dashboard(admin_client, rich):
         page = get_dashboard(admin_client, team_id(rich, team))
         for label in ("People", "Finished the course", "Average completion", "Overdue"):
             assert summary[label] == page.totals[label], (team, label)
-    assert figures["Warehouse North"] == {"People": "6", "Finished the course": "1", "Average completion": "27%",
+    assert figures["Warehouse North"] == {"People": "6", "Finished the course": "1", "Average completion": pct(LESSONS + 6, 6 * LESSONS),
                                           "Overdue": "5", "Due": f"{today - datetime.timedelta(days=2):%-d %B %Y}"}
-    assert figures["Clinic Support"]["People"] == "2" and figures["Clinic Support"]["Average completion"] == "85%"
+    assert figures["Clinic Support"]["People"] == "2" and figures["Clinic Support"]["Average completion"] == pct(LESSONS + 7, 2 * LESSONS)
     # The same through the functions.
     with app_db(rich):
         course = the_course()

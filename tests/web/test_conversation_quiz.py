@@ -25,8 +25,8 @@ CONVERSATION_PATHS = {
     # scene -> tag of the choice made, in order; the end scene reached; passed?
     "best": ([("grace-at-the-station", "ask"), ("grace-makes-time", "shared-goal"), ("grace-listens", "specific")],
              "end-trial-agreed", True),
-    "rough start, good recovery": ([("grace-at-the-station", "complain"), ("grace-bristles", "ask"),
-                                    ("grace-listens", "specific")], "end-trial-agreed", True),
+    "rough start, good recovery": ([("grace-at-the-station", "complain"), ("grace-bristles", "own-part"),
+                                    ("second-chance", "specific")], "end-trial-after-repair", True),
     "vague to the end": ([("grace-at-the-station", "ask"), ("grace-makes-time", "vague"),
                           ("grace-shrugs", "stay-silent")], "end-noted-not-acted", False),
 }

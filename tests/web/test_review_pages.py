@@ -19,7 +19,7 @@ from helpers.db import answers_of, query_db, row_counts
 from helpers.http import signed_in
 from helpers.pages import hidden_fields, plain, radio_groups, text_of
 from helpers.people import KWAME, LEARNER
-from helpers.quiz import take_quiz, weak_choice
+from helpers.quiz import first_draw, first_draw_best, take_quiz, weak_choice
 from helpers.review import (DAY, answer_review, aware, card_rows, cards_of, due_on_home, is_empty_review_page,
                             localdate, open_review, review_attempts, review_once)
 
@@ -29,10 +29,10 @@ from helpers.review import (DAY, answer_review, aware, card_rows, cards_of, due_
 def test_scenarios_come_back_on_the_day_they_fall_due(site, me, clock):
     lesson = lesson_of(site, PLAIN)
     quiz = lesson.quiz
-    s0 = quiz.scenarios[0]
-    take_quiz(me, PLAIN, {**best_answers(quiz), s0.id: weak_choice(s0).id})
+    s0 = first_draw(quiz)[0]
+    take_quiz(me, PLAIN, {**first_draw_best(quiz), s0.id: weak_choice(s0).id})
     cards = cards_of(LEARNER)
-    assert len(cards) == len(quiz.scenarios)
+    assert len(cards) == len(first_draw(quiz))
 
     # Today: nothing is due, and /review says when the first one comes back.
     assert due_on_home(me) == 0
@@ -55,7 +55,7 @@ def test_scenarios_come_back_on_the_day_they_fall_due(site, me, clock):
     assert s0.title in text and plain(s0.prompt_html) in text
     assert f"From “{lesson.title}”" in text and "1 scenario due today" in text
     assert radio_groups(html) == {f"answer-{s0.id}": [c.id for c in s0.choices]}
-    assert row_counts() == (1, len(quiz.scenarios)), "showing a review writes nothing"
+    assert row_counts() == (1, len(first_draw(quiz))), "showing a review writes nothing"
 
     # Answer it: a review attempt with one answer; the card moves on.
     response = answer_review(me, fields, s0.id, s0.best_choice.id)
@@ -95,12 +95,12 @@ def test_scenarios_come_back_on_the_day_they_fall_due(site, me, clock):
     clock.now = aware(max(c.due for c in cards.values()))
     assert due_on_home(me) == 3
     _, _, served = open_review(me)
-    assert served in {s.id for s in quiz.scenarios[1:]}
+    assert served in {s.id for s in first_draw(quiz)[1:]}
 
 
 def test_a_wrong_review_answer_shows_the_stronger_choice_and_comes_back_sooner(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     cards = cards_of(LEARNER)
     clock.now = aware(min(c.due for c in cards.values()))
     _, fields, scenario_id = open_review(me)
@@ -125,7 +125,7 @@ def test_a_wrong_review_answer_shows_the_stronger_choice_and_comes_back_sooner(s
 
 def test_a_second_form_for_a_card_already_reviewed_records_nothing(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     clock.now = aware(max(c.due for c in cards_of(LEARNER).values()))
     _, first, scenario_id = open_review(me)
     _, second, same = open_review(me)                  # the same card, in another tab
@@ -141,7 +141,7 @@ def test_a_second_form_for_a_card_already_reviewed_records_nothing(site, me, clo
 
 def test_a_review_without_a_choice_asks_again_and_stores_nothing(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     clock.now = aware(min(c.due for c in cards_of(LEARNER).values()))
     _, fields, scenario_id = open_review(me)
     before = (row_counts(), card_rows())
@@ -160,17 +160,17 @@ def _tampered_forms(site, me, clock):
     """name -> form data, each refused with 400."""
     quiz = lesson_of(site, PLAIN).quiz
     kwame = signed_in(site, KWAME)
-    take_quiz(me, PLAIN, best_answers(quiz))
-    take_quiz(kwame, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
+    take_quiz(kwame, PLAIN, first_draw_best(quiz))
     clock.now = aware(max(c.due for c in cards_of(LEARNER).values()))
     _, fields, scenario_id = open_review(me)
     scenario = quiz.scenario(scenario_id)
-    other = next(s for s in quiz.scenarios if s.id != scenario_id)
+    other = next(s for s in first_draw(quiz) if s.id != scenario_id)
     mine, theirs = cards_of(LEARNER), cards_of(KWAME)
     _, kwame_fields, kwame_scenario = open_review(kwame)
     quiz_form = hidden_fields(me.get(f"/courses/{COURSE}/{PLAIN}/quiz").get_data(as_text=True))
     best = {f"answer-{scenario_id}": scenario.best_choice.id}
-    other_choice = next(c.id for s in quiz.scenarios for c in s.choices if scenario.choice(c.id) is None)
+    other_choice = next(c.id for s in first_draw(quiz) for c in s.choices if scenario.choice(c.id) is None)
     return {
         "someone else's card": {**fields, **best, "card": str(theirs[(PLAIN, scenario_id)].id)},
         "someone else's card and token": {**kwame_fields, "csrf_token": fields["csrf_token"],
@@ -205,7 +205,7 @@ def test_a_tampered_review_form_is_refused_and_writes_nothing(site, me, clock, k
 
 def test_a_review_without_the_csrf_token_is_refused(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     clock.now = aware(min(c.due for c in cards_of(LEARNER).values()))
     _, fields, scenario_id = open_review(me)
     before = (row_counts(), card_rows())
@@ -224,7 +224,7 @@ def test_review_pages_need_a_signed_in_person(site):
 
 def test_someone_elses_review_feedback_is_not_found(site, me, clock):
     quiz = lesson_of(site, PLAIN).quiz
-    take_quiz(me, PLAIN, best_answers(quiz))
+    take_quiz(me, PLAIN, first_draw_best(quiz))
     clock.now = aware(min(c.due for c in cards_of(LEARNER).values()))
     _, response = review_once(me, site)
     location = response.headers["Location"]
