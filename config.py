@@ -56,6 +56,8 @@ def settings_from_env() -> dict:
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes"),
         # Flask-Limiter storage: memory:// on one host, redis://host:6379 for several.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # "Keep me signed in" (the remember-me cookie) lasts this many days.
+        "REMEMBER_DAYS": _int("REMEMBER_DAYS", 30),
         # Cookies
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,10 +1,10 @@
 """Sign in, sign out, sign up (when allowed), and one-time password links."""
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from course.learning import people
-from course.web.login import failed_sign_in, limiter, safe_next, submitted_email
+from course.web.login import begin_session, end_session, failed_sign_in, limiter, safe_next, submitted_email
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -28,7 +28,7 @@ def sign_in():
         email = request.form.get("email", "")
         person = people.authenticate(email, request.form.get("password", ""))
         if person is not None:
-            login_user(person, remember=bool(request.form.get("remember")))
+            begin_session(person, remember=bool(request.form.get("remember")))
             return redirect(next_url)
         # The same words and status for an unknown email and a wrong password.
         return render_template("auth/sign_in.html", error=FAILED, email=email, next=next_url), 401
@@ -37,8 +37,10 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    logout_user()
-    flash("You are signed out.", "success")
+    """This browser only; with `everywhere` (the account page's button), every browser."""
+    everywhere = bool(request.form.get("everywhere"))
+    end_session(everywhere=everywhere)
+    flash("You are signed out everywhere." if everywhere else "You are signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -59,7 +61,7 @@ def sign_up():
                                           min_length=current_app.config["PASSWORD_MIN_LENGTH"])
         except people.PeopleError as exc:
             return render_template("auth/sign_up.html", error=str(exc), form=form, domain=domain), 400
-        login_user(person)
+        begin_session(person)
         return redirect(url_for("main.home"))
     return render_template("auth/sign_up.html", form=form, domain=domain)
 
@@ -77,8 +79,9 @@ def set_password(token):
             person = people.use_link(token, password, current_app.config["PASSWORD_MIN_LENGTH"])
         except people.PeopleError as exc:
             return render_template("auth/set_password.html", link=link, error=str(exc)), 400
-        logout_user()
-        login_user(person)
+        if current_user.is_authenticated:
+            end_session()               # whoever was signed in on this browser before
+        begin_session(person)
         flash("Your password is set.", "success")
         return redirect(url_for("main.home"))
     return render_template("auth/set_password.html", link=link)
