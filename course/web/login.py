@@ -1,4 +1,4 @@
-"""Sign-in sessions with flask-login, the remember-me cookie, and rate limits.
+"""Sign-in sessions with flask-login, the remember-me cookie, and the sign-up limit.
 
 Each sign-in is a row (course.learning.sessions). The signed session cookie
 carries that row's random token as flask-login's user id, and the user loader
@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from course.learning import sessions
+from course.web import sign_in_limits
 
 REMEMBER_COOKIE = "remember_token"
 
@@ -41,6 +42,8 @@ def address_key() -> str:
     return f"{_prefix()}:address:{get_remote_address()}"
 
 
+# Only the sign-up form uses Flask-Limiter; failed sign-ins have their own limits
+# (course/web/sign_in_limits.py), which slow an account down instead of locking it.
 limiter = Limiter(key_func=address_key, default_limits=[], headers_enabled=False)
 
 
@@ -119,15 +122,6 @@ def _remember_cookie(response):
     return response
 
 
-def failed_sign_in(response) -> bool:
-    """Only failures count against the limit; a successful sign-in never does."""
-    return response.status_code == 401
-
-
-def submitted_email() -> str:
-    return f"{_prefix()}:email:" + (request.form.get("email") or "").strip().lower()
-
-
 def safe_next(target: str | None, default: str) -> str:
     """`next` may only lead to a path on this site."""
     if not target:
@@ -147,4 +141,5 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.after_request(_remember_cookie)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "course")
-    limiter.init_app(app)
+    limiter.init_app(app)           # database:// is registered by importing sign_in_limits
+    sign_in_limits.init_app(app)

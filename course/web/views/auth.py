@@ -4,32 +4,42 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 
 from course.learning import people
-from course.web.login import begin_session, end_session, failed_sign_in, limiter, safe_next, submitted_email
+from course.web import sign_in_limits
+from course.web.login import begin_session, end_session, limiter, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 FAILED = "That email and password do not match an active account."
+TOO_MANY = {
+    "address": "Too many failed sign-ins from your address. Try again in {wait}.",
+    "account": "Too many failed sign-ins for this account. Try again in {wait}.",
+}
 
 
-def _failure_limit():
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
+def _in_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{round(seconds / 60)} minutes"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_failure_limit, methods=["POST"], deduct_when=failed_sign_in,
-               error_message="Too many failed sign-ins. Wait a few minutes and try again.")
-@limiter.limit(_failure_limit, methods=["POST"], deduct_when=failed_sign_in, key_func=submitted_email,
-               error_message="Too many failed sign-ins for this account. Wait a few minutes and try again.")
 def sign_in():
     next_url = safe_next(request.values.get("next"), url_for("main.home"))
     if current_user.is_authenticated:
         return redirect(next_url)
     if request.method == "POST":
         email = request.form.get("email", "")
+        attempt = sign_in_limits.begin(email)
+        if attempt.refused:
+            error = TOO_MANY[attempt.refused].format(wait=_in_words(attempt.retry_after))
+            return (render_template("auth/sign_in.html", error=error, email=email, next=next_url), 429,
+                    {"Retry-After": str(attempt.retry_after)})
         person = people.authenticate(email, request.form.get("password", ""))
         if person is not None:
+            attempt.succeeded()
             begin_session(person, remember=bool(request.form.get("remember")))
             return redirect(next_url)
+        attempt.failed()
         # The same words and status for an unknown email and a wrong password.
         return render_template("auth/sign_in.html", error=FAILED, email=email, next=next_url), 401
     return render_template("auth/sign_in.html", email="", next=next_url)
