@@ -61,6 +61,9 @@ def settings_from_env() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
         # "Keep me signed in" (the remember-me cookie) lasts this many days.
         "REMEMBER_DAYS": _int("REMEMBER_DAYS", 30),
+        # Behind one reverse proxy (nginx, a load balancer): trust its X-Forwarded-For,
+        # -Proto and -Host, so limits see the client's address and HTTPS is known.
+        "BEHIND_PROXY": _bool("BEHIND_PROXY", False),
         # Cookies
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -167,6 +167,20 @@ def _end_sessions(person: Person) -> None:
     sessions.end_all_sessions(person)
 
 
+def sign_up(email: str, name: str, password: str, min_length: int, domain: str = "") -> None:
+    """Self sign-up as a learner. Says nothing about whether the email was taken: a
+    taken email changes nothing, and costs the same password hash as a new one."""
+    email, name = check_email(email), check_name(name)
+    if domain and not email.endswith("@" + domain):
+        raise PeopleError(f"sign-up is open to @{domain} addresses only")
+    check_password(password, min_length)
+    password_hash = hash_password(password)
+    with db.atomic():
+        if Person.by_email(email) is None:
+            Person.insert(email=email, name=name, role="learner",
+                          password_hash=password_hash).on_conflict_ignore().execute()
+
+
 # --- teams -----------------------------------------------------------------
 
 def create_team(name: str) -> Team:

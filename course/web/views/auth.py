@@ -10,6 +10,8 @@ from course.web.login import begin_session, end_session, limiter, safe_next
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 FAILED = "That email and password do not match an active account."
+SIGNED_UP = ("Thank you. Sign in with your email and the password you chose. If that email already "
+             "had an account, nothing was changed: use its own password or ask an admin for a link.")
 TOO_MANY = {
     "address": "Too many failed sign-ins from your address. Try again in {wait}.",
     "account": "Too many failed sign-ins for this account. Try again in {wait}.",
@@ -63,16 +65,13 @@ def sign_up():
     form = {"email": request.form.get("email", ""), "name": request.form.get("name", "")}
     if request.method == "POST":
         try:
-            email = people.check_email(form["email"])
-            if domain and not email.endswith("@" + domain):
-                raise people.PeopleError(f"sign-up is open to @{domain} addresses only")
-            person = people.create_person(email, form["name"], "learner",
-                                          password=request.form.get("password", ""),
-                                          min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+            people.sign_up(form["email"], form["name"], request.form.get("password", ""),
+                           current_app.config["PASSWORD_MIN_LENGTH"], domain)
         except people.PeopleError as exc:
             return render_template("auth/sign_up.html", error=str(exc), form=form, domain=domain), 400
-        begin_session(person)
-        return redirect(url_for("main.home"))
+        # The same answer whether or not the email already had an account.
+        flash(SIGNED_UP, "success")
+        return redirect(url_for("auth.sign_in"))
     return render_template("auth/sign_up.html", form=form, domain=domain)
 
 
