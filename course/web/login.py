@@ -2,11 +2,11 @@
 
 Each sign-in is a row (course.learning.sessions). The signed session cookie
 carries that row's random token as flask-login's user id, and the user loader
-looks the row up on every request: a revoked, unknown, outdated or expired
-session is signed out. The remember-me cookie is this module's own (a second
-random token of the same row, new at each sign-in, REMEMBER_DAYS long); it is
-read by flask-login's request loader when the session cookie has no live
-session. Signing out revokes the row, so a replayed session or remember-me
+looks the row up on every request: a revoked, unknown or outdated session, or
+one unused for a year, is signed out. The remember-me cookie is this module's
+own (a second random token of the same row, new at each sign-in, REMEMBER_DAYS
+long); flask-login's request loader reads it when the session cookie has no
+live session. Signing out revokes the row, so a replayed session or remember-me
 cookie no longer works, while the person's other browsers stay signed in.
 """
 from __future__ import annotations
