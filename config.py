@@ -52,10 +52,18 @@ def settings_from_env() -> dict:
         "SIGNUP_EMAIL_DOMAIN": os.environ.get("SIGNUP_EMAIL_DOMAIN", ""),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 10),
         "TOKEN_HOURS": _int("TOKEN_HOURS", 72),
-        # Failed sign-ins allowed per account and per address within the window.
+        # Failed sign-ins: an address is refused after this many within the window;
+        # an account is slowed after this many (2^k seconds, at most LOGIN_DELAY_MAX).
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes"),
-        # Flask-Limiter storage: memory:// on one host, redis://host:6379 for several.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_DELAY_MAX": _int("LOGIN_DELAY_MAX", 300),
+        # Where rate-limit counters live: database:// (the app's own database, shared
+        # by every worker; the default) or redis://host:6379/0 (shared by every host).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
+        # "Keep me signed in" (the remember-me cookie) lasts this many days.
+        "REMEMBER_DAYS": _int("REMEMBER_DAYS", 30),
+        # Behind one reverse proxy (nginx, a load balancer): trust its X-Forwarded-For,
+        # -Proto and -Host, so limits see the client's address and HTTPS is known.
+        "BEHIND_PROXY": _bool("BEHIND_PROXY", False),
         # Cookies
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,

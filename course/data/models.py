@@ -61,8 +61,8 @@ class Person(BaseModel):
     role = CharField(max_length=16, default="learner")
     password_hash = CharField(max_length=255, null=True)
     active = BooleanField(default=True)
-    # Bumped when the role, password or active flag changes: every session and
-    # remember-me cookie carrying the old number stops working.
+    # Bumped when the role, password or active flag changes: every sign-in
+    # session and set-password link made under the old number stops working.
     session_version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
@@ -77,13 +77,16 @@ class Person(BaseModel):
         return cls.get_or_none(cls.id == person_id)
 
     # What flask-login asks of a user object, written out so the data layer
-    # needs no Flask. The session holds "id:version", so bumping session_version
-    # ends every session and remember-me cookie issued before the change.
+    # needs no Flask. The id flask-login keeps in the signed session cookie is
+    # the token of this browser's SignInSession, set on the object by
+    # course.learning.sessions when a session is started or loaded (None
+    # otherwise: such a person cannot be put into a session by accident).
     is_authenticated = True
     is_anonymous = False
+    session_token = None
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
     def is_active(self) -> bool:
@@ -160,6 +163,70 @@ class LoginToken(BaseModel):
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
+    # The person's session_version when the link was made: a new password, role or
+    # active flag (which bump it) kills the link, and re-activation never revives it.
+    person_version = IntegerField(null=True)
+
+
+class SignInSession(BaseModel):
+    """One sign-in on one browser. The id is the sha256 of the random token that
+    only the browser holds (in the signed session cookie); the remember-me token
+    is stored the same way. A row ends when revoked, when the person's
+    session_version moves past `person_version`, or when unused for a year."""
+    id = CharField(max_length=64, primary_key=True)
+    person = ForeignKeyField(Person, backref="sign_in_sessions", on_delete="CASCADE")
+    person_version = IntegerField()
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)      # updated every few minutes, not per request
+    user_agent = CharField(max_length=200, default="")
+    remember_token_hash = CharField(max_length=64, null=True, unique=True)
+    remember_expires_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+    @classmethod
+    def with_person(cls, where):
+        """The session matching `where` with its person, in one query (every signed-in request)."""
+        return cls.select(cls, Person).join(Person).where(where).first()
+
+    @classmethod
+    def live_for(cls, person, seen_since):
+        """The person's sessions not revoked and used after `seen_since`, latest first."""
+        return (cls.select().where((cls.person == person) & cls.revoked_at.is_null() & (cls.last_seen_at > seen_since))
+                .order_by(cls.last_seen_at.desc()))
+
+    @classmethod
+    def revoke(cls, where, when) -> int:
+        return cls.update(revoked_at=when).where(where & cls.revoked_at.is_null()).execute()
+
+
+class RateLimitCounter(BaseModel):
+    """A rate-limit counter kept in the app's own database: the default storage of
+    the sign-in and sign-up limits, shared by every worker (and every host on the
+    same PostgreSQL). Times are epoch seconds, as the limits library counts them.
+    Every query takes the database to run on, so each app instance can use its own."""
+    key = TextField(primary_key=True)
+    hits = IntegerField(default=0)
+    expires_at = DoubleField(index=True)
+
+    @classmethod
+    def bump(cls, database, key: str, amount: int, expiry: float, now: float) -> int:
+        """Add `amount` to the live counter `key` (a new one lives `expiry` seconds); returns its value."""
+        with database.atomic():
+            cls.delete().where(cls.expires_at <= now).execute(database)
+            cls.insert(key=key, hits=amount, expires_at=now + expiry).on_conflict(
+                conflict_target=[cls.key], update={cls.hits: cls.hits + amount}).execute(database)
+            return cls.select(cls.hits).where(cls.key == key).scalar(database)
+
+    @classmethod
+    def live(cls, database, key: str, now: float):
+        return cls.select().where((cls.key == key) & (cls.expires_at > now)).first(database)
+
+    @classmethod
+    def remove(cls, database, key: str | None = None) -> int:
+        query = cls.delete()
+        if key is not None:
+            query = query.where(cls.key == key)
+        return query.execute(database)
 
 
 class Attempt(BaseModel):
@@ -282,7 +349,8 @@ class Reflection(BaseModel):
                 .where((cls.course_slug == course_slug) & (cls.lesson_slug.in_(list(lesson_slugs)))))
 
 
-ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, Attempt, Answer, Assignment, ReviewCard, Reflection]
+ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, SignInSession, RateLimitCounter, Attempt, Answer,
+              Assignment, ReviewCard, Reflection]
 
 __all__ = ["ALL_MODELS", "ROLES", "Answer", "Assignment", "Attempt", "LoginToken", "Membership", "Person", "Progress",
-           "Reflection", "ReviewCard", "Team", "fn", "utcnow"]
+           "RateLimitCounter", "Reflection", "ReviewCard", "SignInSession", "Team", "fn", "utcnow"]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.data.db import db
-from course.learning import attempts, reflections
-from course.data.models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, Team
+from course.learning import attempts, reflections, sessions
+from course.data.models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, SignInSession, Team
 from course.time import utcnow
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -147,7 +147,7 @@ def update_person(person: Person, *, name: str, email: str, role: str, active: b
     if other is not None and other.id != person.id:
         raise PeopleError(f"someone else already uses {email}")
     if role != person.role or bool(active) != bool(person.active):
-        person.end_sessions()       # a new role or deactivation takes effect at once
+        _end_sessions(person)       # a new role or (de)activation takes effect at once
     person.name, person.email, person.role, person.active = name, email, role, bool(active)
     person.save()
     return person
@@ -156,8 +156,29 @@ def update_person(person: Person, *, name: str, email: str, role: str, active: b
 def set_password(person: Person, password: str, min_length: int) -> None:
     check_password(password, min_length)
     person.password_hash = hash_password(password)
-    person.end_sessions()
+    _end_sessions(person)
     person.save()
+
+
+def _end_sessions(person: Person) -> None:
+    """After a new password, role or active flag: every session ends (the rows are
+    revoked and the version moves on) and so does every open set-password link."""
+    person.end_sessions()
+    sessions.end_all_sessions(person)
+
+
+def sign_up(email: str, name: str, password: str, min_length: int, domain: str = "") -> None:
+    """Self sign-up as a learner. Says nothing about whether the email was taken: a
+    taken email changes nothing, and costs the same password hash as a new one."""
+    email, name = check_email(email), check_name(name)
+    if domain and not email.endswith("@" + domain):
+        raise PeopleError(f"sign-up is open to @{domain} addresses only")
+    check_password(password, min_length)
+    password_hash = hash_password(password)
+    with db.atomic():
+        if Person.by_email(email) is None:
+            Person.insert(email=email, name=name, role="learner",
+                          password_hash=password_hash).on_conflict_ignore().execute()
 
 
 # --- teams -----------------------------------------------------------------
@@ -207,16 +228,18 @@ def create_link(person: Person, purpose: str, hours: int) -> str:
         raise PeopleError("a link is an invite or a reset")
     token = secrets.token_urlsafe(32)
     LoginToken.create(person=person, token_hash=_token_hash(token), purpose=purpose,
-                      expires_at=utcnow() + datetime.timedelta(hours=hours))
+                      expires_at=utcnow() + datetime.timedelta(hours=hours), person_version=person.session_version)
     return token
 
 
 def find_link(token: str) -> LoginToken | None:
-    """The unused, unexpired link for this token, or None."""
+    """The unused, unexpired link for this token, or None. A link is bound to the
+    person's session_version when it was made: a password set by any route, a new
+    role, a deactivation or a re-activation moves the version on and kills it."""
     link = LoginToken.get_or_none(LoginToken.token_hash == _token_hash(token or ""))
     if link is None or link.used_at is not None or link.expires_at < utcnow():
         return None
-    if not link.person.active:
+    if not link.person.active or link.person_version != link.person.session_version:
         return None
     return link
 
@@ -305,7 +328,7 @@ def import_people(text: str) -> ImportResult:
             changed = person.name != name or person.role != role
             if changed:
                 if person.role != role:
-                    person.end_sessions()
+                    _end_sessions(person)
                 person.name, person.role = name, role
                 person.save()
             if _place_in_team(person, team, role) or changed:
@@ -342,6 +365,11 @@ def export_person_data(person: Person) -> dict:
                             for c in ReviewCard.select().where(ReviewCard.person == person)
                             .order_by(ReviewCard.course_slug, ReviewCard.lesson_slug, ReviewCard.scenario_id)],
         "reflections": reflections.export_reflections(person),
+        "sign_in_sessions": [{"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at),
+                              "browser": s.user_agent, "remembered_until": _iso(s.remember_expires_at),
+                              "revoked_at": _iso(s.revoked_at)}
+                             for s in SignInSession.select().where(SignInSession.person == person)
+                             .order_by(SignInSession.created_at)],
         "sign_in_links": [{"purpose": t.purpose, "created_at": _iso(t.created_at), "expires_at": _iso(t.expires_at),
                            "used_at": _iso(t.used_at)}
                           for t in LoginToken.select().where(LoginToken.person == person)],

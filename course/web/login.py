@@ -1,19 +1,27 @@
-"""Sign-in with flask-login, and rate limits on failed sign-ins.
+"""Sign-in sessions with flask-login, the remember-me cookie, and the sign-up limit.
 
-The session (and the remember-me cookie) carry "person_id:session_version";
-a person whose version moved on (new role, new password, deactivated) is
-signed out everywhere on their next request.
+Each sign-in is a row (course.learning.sessions). The signed session cookie
+carries that row's random token as flask-login's user id, and the user loader
+looks the row up on every request: a revoked, unknown or outdated session, or
+one unused for a year, is signed out. The remember-me cookie is this module's
+own (a second random token of the same row, new at each sign-in, REMEMBER_DAYS
+long); flask-login's request loader reads it when the session cookie has no
+live session. Signing out revokes the row, so a replayed session or remember-me
+cookie no longer works, while the person's other browsers stay signed in.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user, login_user, logout_user
 
-from course.data.models import Person
+from course.learning import sessions
+from course.web import sign_in_limits
+
+REMEMBER_COOKIE = "remember_token"
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
@@ -22,6 +30,7 @@ login_manager.login_message_category = "info"
 # "basic": a changed address or browser marks the session non-fresh rather than
 # dropping it, so people on phones moving between networks are not signed out.
 login_manager.session_protection = "basic"
+
 
 def _prefix() -> str:
     # Keys carry this app's prefix themselves: one Limiter object serves every
@@ -33,28 +42,84 @@ def address_key() -> str:
     return f"{_prefix()}:address:{get_remote_address()}"
 
 
+# Only the sign-up form uses Flask-Limiter; failed sign-ins have their own limits
+# (course/web/sign_in_limits.py), which slow an account down instead of locking it.
 limiter = Limiter(key_func=address_key, default_limits=[], headers_enabled=False)
 
 
+def _days() -> int:
+    return int(current_app.config["REMEMBER_DAYS"])
+
+
 @login_manager.user_loader
-def load_person(user_id: str):
-    try:
-        person_id, version = (int(part) for part in user_id.split(":", 1))
-    except (ValueError, AttributeError):
+def load_person(token: str):
+    record = sessions.load_session(token)
+    if record is None:
         return None
-    person = Person.by_id(person_id)
-    if person is None or not person.active or person.session_version != version:
+    g.sign_in_session = record
+    return record.person
+
+
+@login_manager.request_loader
+def load_remembered(req):
+    """Only when the session cookie names no live session: the remember-me cookie."""
+    token = req.cookies.get(REMEMBER_COOKIE)
+    if not token:
         return None
-    return person
+    record = sessions.load_remembered(token)
+    if record is None:
+        g.remember_cookie = None            # dead or forged: tell the browser to drop it
+        return None
+    g.sign_in_session = record
+    return record.person
 
 
-def failed_sign_in(response) -> bool:
-    """Only failures count against the limit; a successful sign-in never does."""
-    return response.status_code == 401
+def begin_session(person, remember: bool = False) -> None:
+    """Sign `person` in on this browser. The Flask session is emptied first, so
+    nothing from before (a planted session, the old CSRF secret) carries over."""
+    started = sessions.start_session(person, request.user_agent.string, remember, _days())
+    session.clear()
+    g.pop("csrf_token", None)               # flask-wtf's token for this request, from the old secret
+    login_user(person)                      # stores started.token (person.get_id()) in the session
+    g.sign_in_session = started.record
+    g.remember_cookie = started.remember_token
 
 
-def submitted_email() -> str:
-    return f"{_prefix()}:email:" + (request.form.get("email") or "").strip().lower()
+def current_session_remembered() -> bool:
+    record = g.get("sign_in_session")
+    return record is not None and record.remember_token_hash is not None
+
+
+def end_session(everywhere: bool = False) -> None:
+    """Sign out this browser (its session row is revoked), or every browser of the person."""
+    if current_user.is_authenticated:
+        if everywhere:
+            sessions.end_all_sessions(current_user)
+        else:
+            for record in (g.get("sign_in_session"),
+                           sessions.load_remembered(request.cookies.get(REMEMBER_COOKIE))):
+                if record is not None and record.person_id == current_user.id:
+                    sessions.end_session(record)
+    logout_user()
+    session.clear()
+    g.remember_cookie = None
+
+
+def live_sessions(person):
+    return sessions.live_sessions(person)
+
+
+def _remember_cookie(response):
+    if "remember_cookie" not in g:
+        return response
+    config = current_app.config
+    flags = {"path": "/", "secure": config["REMEMBER_COOKIE_SECURE"],
+             "httponly": config["REMEMBER_COOKIE_HTTPONLY"], "samesite": config["REMEMBER_COOKIE_SAMESITE"]}
+    if g.remember_cookie:
+        response.set_cookie(REMEMBER_COOKIE, g.remember_cookie, max_age=_days() * 86400, **flags)
+    elif REMEMBER_COOKIE in request.cookies:
+        response.delete_cookie(REMEMBER_COOKIE, **flags)
+    return response
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -69,6 +134,12 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # flask-login's own remember-me cookie is never set (login_user is never given
+    # remember=True); its name is moved aside so that it never tries to read ours.
+    app.config["REMEMBER_COOKIE_NAME"] = "flask_login_remember_unused"
+    app.config.setdefault("REMEMBER_DAYS", 30)
     login_manager.init_app(app)
+    app.after_request(_remember_cookie)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "course")
-    limiter.init_app(app)
+    limiter.init_app(app)           # database:// is registered by importing sign_in_limits
+    sign_in_limits.init_app(app)

@@ -1,12 +1,13 @@
-"""A person's own account: password change, results, private reflections."""
+"""A person's own account: password change, where they are signed in, results, private reflections."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from course.learning import attempts as attempts_record
 from course.learning import people
 from course.learning import reflections as reflections_record
 from course.reporting import lesson_states
 from course.web.content_store import catalog
+from course.web.login import begin_session, current_session_remembered, live_sessions
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -27,12 +28,16 @@ def password():
             except people.PeopleError as exc:
                 error = str(exc)
         if error:
-            return render_template("account/password.html", error=error), 400
-        # Other sessions end; this one continues under the new version.
-        login_user(current_user._get_current_object())
+            return _page(error=error), 400
+        # Every session ended with the change; this browser gets a new one.
+        begin_session(current_user._get_current_object(), remember=current_session_remembered())
         flash("Your password is changed. Other devices are signed out.", "success")
         return redirect(url_for("main.home"))
-    return render_template("account/password.html")
+    return _page()
+
+
+def _page(error=None):
+    return render_template("account/password.html", error=error, sessions=live_sessions(current_user))
 
 
 @bp.get("/attempts")

@@ -1,35 +1,47 @@
 """Sign in, sign out, sign up (when allowed), and one-time password links."""
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from course.learning import people
-from course.web.login import failed_sign_in, limiter, safe_next, submitted_email
+from course.web import sign_in_limits
+from course.web.login import begin_session, end_session, limiter, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 FAILED = "That email and password do not match an active account."
+SIGNED_UP = ("Thank you. Sign in with your email and the password you chose. If that email already "
+             "had an account, nothing was changed: use its own password or ask an admin for a link.")
+TOO_MANY = {
+    "address": "Too many failed sign-ins from your address. Try again in {wait}.",
+    "account": "Too many failed sign-ins for this account. Try again in {wait}.",
+}
 
 
-def _failure_limit():
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
+def _in_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{round(seconds / 60)} minutes"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_failure_limit, methods=["POST"], deduct_when=failed_sign_in,
-               error_message="Too many failed sign-ins. Wait a few minutes and try again.")
-@limiter.limit(_failure_limit, methods=["POST"], deduct_when=failed_sign_in, key_func=submitted_email,
-               error_message="Too many failed sign-ins for this account. Wait a few minutes and try again.")
 def sign_in():
     next_url = safe_next(request.values.get("next"), url_for("main.home"))
     if current_user.is_authenticated:
         return redirect(next_url)
     if request.method == "POST":
         email = request.form.get("email", "")
+        attempt = sign_in_limits.begin(email)
+        if attempt.refused:
+            error = TOO_MANY[attempt.refused].format(wait=_in_words(attempt.retry_after))
+            return (render_template("auth/sign_in.html", error=error, email=email, next=next_url), 429,
+                    {"Retry-After": str(attempt.retry_after)})
         person = people.authenticate(email, request.form.get("password", ""))
         if person is not None:
-            login_user(person, remember=bool(request.form.get("remember")))
+            attempt.succeeded()
+            begin_session(person, remember=bool(request.form.get("remember")))
             return redirect(next_url)
+        attempt.failed()
         # The same words and status for an unknown email and a wrong password.
         return render_template("auth/sign_in.html", error=FAILED, email=email, next=next_url), 401
     return render_template("auth/sign_in.html", email="", next=next_url)
@@ -37,8 +49,10 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    logout_user()
-    flash("You are signed out.", "success")
+    """This browser only; with `everywhere` (the account page's button), every browser."""
+    everywhere = bool(request.form.get("everywhere"))
+    end_session(everywhere=everywhere)
+    flash("You are signed out everywhere." if everywhere else "You are signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -51,16 +65,13 @@ def sign_up():
     form = {"email": request.form.get("email", ""), "name": request.form.get("name", "")}
     if request.method == "POST":
         try:
-            email = people.check_email(form["email"])
-            if domain and not email.endswith("@" + domain):
-                raise people.PeopleError(f"sign-up is open to @{domain} addresses only")
-            person = people.create_person(email, form["name"], "learner",
-                                          password=request.form.get("password", ""),
-                                          min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+            people.sign_up(form["email"], form["name"], request.form.get("password", ""),
+                           current_app.config["PASSWORD_MIN_LENGTH"], domain)
         except people.PeopleError as exc:
             return render_template("auth/sign_up.html", error=str(exc), form=form, domain=domain), 400
-        login_user(person)
-        return redirect(url_for("main.home"))
+        # The same answer whether or not the email already had an account.
+        flash(SIGNED_UP, "success")
+        return redirect(url_for("auth.sign_in"))
     return render_template("auth/sign_up.html", form=form, domain=domain)
 
 
@@ -77,8 +88,9 @@ def set_password(token):
             person = people.use_link(token, password, current_app.config["PASSWORD_MIN_LENGTH"])
         except people.PeopleError as exc:
             return render_template("auth/set_password.html", link=link, error=str(exc)), 400
-        logout_user()
-        login_user(person)
+        if current_user.is_authenticated:
+            end_session()               # whoever was signed in on this browser before
+        begin_session(person)
         flash("Your password is set.", "success")
         return redirect(url_for("main.home"))
     return render_template("auth/set_password.html", link=link)

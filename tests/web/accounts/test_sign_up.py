@@ -7,7 +7,7 @@ import pytest
 
 from helpers.accounts import error_text, signup_form
 from helpers.db import person
-from helpers.http import post
+from helpers.http import post, sign_in
 from helpers.people import LEARNER, seed_people
 
 
@@ -22,16 +22,18 @@ def test_sign_up_is_off_by_default(seeded):
     assert "Create an account" not in client.get("/auth/sign-in").get_data(as_text=True)
 
 
-def test_sign_up_when_allowed_creates_a_signed_in_learner(build):
+def test_sign_up_when_allowed_creates_a_learner_who_then_signs_in(build):
     app = build(ALLOW_SIGNUP=True)
     client = app.test_client()
     assert "Create an account" in client.get("/auth/sign-in").get_data(as_text=True)
     assert client.get("/auth/sign-up").status_code == 200
     response = post(client, "/auth/sign-up", signup_form("New@Example.com", role="admin"),
                     token_from="/auth/sign-up")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    # Sign-up does not sign in: its answer must not differ for an email that is taken.
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/sign-in"
     created = person("new@example.com")
     assert created is not None and created.role == "learner" and created.name == "New Person"
+    assert sign_in(client, "new@example.com", "long-enough-pw").status_code == 302
     assert "Welcome, New Person" in client.get("/").get_data(as_text=True)
 
 
@@ -43,7 +45,7 @@ def test_sign_up_rejects_short_passwords_and_taken_emails(build):
     assert short.status_code == 400 and "at least 10 characters" in error_text(short)
     assert person("short@example.com") is None
     taken = post(client, "/auth/sign-up", signup_form(LEARNER), token_from="/auth/sign-up")
-    assert taken.status_code == 400
+    assert taken.status_code == 302       # the same answer as for a new email, and no change
     assert person(LEARNER).name == "Lena Learner"
 
 
