@@ -58,7 +58,7 @@ def normalise_email(email: str) -> str:
 def check_email(email: str) -> str:
     email = normalise_email(email)
     if not EMAIL.match(email) or len(email) > 254:
-        raise PeopleError(f"'{email}' is not a valid email address")
+        raise PeopleError(f"'{email[:80]}' is not a valid email address")
     return email
 
 
@@ -74,7 +74,7 @@ def check_name(name: str, what: str = "name", limit: int = MAX_NAME) -> str:
 def check_role(role: str) -> str:
     role = (role or "").strip().lower()
     if role not in ROLES:
-        raise PeopleError(f"unknown role '{role}' (roles: {', '.join(ROLES)})")
+        raise PeopleError(f"unknown role '{role[:40]}' (roles: {', '.join(ROLES)})")
     return role
 
 
@@ -247,17 +247,36 @@ class ImportResult:
         return not self.errors
 
 
+def _csv_rows(reader, errors):
+    """The reader's rows; a row the csv module cannot read (a field over its size limit, a NUL)
+    ends the file with an error naming its line, so nothing is imported."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problem = str(exc)
+            if "field larger than field limit" in problem:
+                problem = f"a field is longer than {csv.field_size_limit():,} characters"
+            errors.append(f"line {max(reader.line_num, 1)}: cannot be read as CSV ({problem}); "
+                          "nothing after it was checked")
+            return
+
+
 def read_people_csv(text: str):
     """Parse and validate every row; returns (rows, errors) where errors are 'line N: ...'."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return [], ["line 1: the file is empty (expected the header email,name,team,role)"]
-    if header != IMPORT_HEADER:
-        return [], [f"line 1: the header must be {','.join(IMPORT_HEADER)}, not {','.join(header)}"]
     rows, errors, seen = [], [], {}
-    for cells in reader:
+    header = next(_csv_rows(reader, errors), None)
+    if errors:
+        return [], errors
+    if header is None:
+        return [], ["line 1: the file is empty (expected the header email,name,team,role)"]
+    header = [h.strip().lower() for h in header]
+    if header != IMPORT_HEADER:
+        return [], [f"line 1: the header must be {','.join(IMPORT_HEADER)}, not {','.join(header)[:200]}"]
+    for cells in _csv_rows(reader, errors):
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -276,7 +295,7 @@ def read_people_csv(text: str):
         if len(team) > MAX_TEAM:
             problems.append(f"team name longer than {MAX_TEAM} characters")
         if role and role.lower() not in ROLES:
-            problems.append(f"unknown role '{role}'")
+            problems.append(f"unknown role '{role[:40]}'")
         if email and email.lower() in seen:
             problems.append(f"{email.lower()} appears twice in the file (also line {seen[email.lower()]})")
         if email:
