@@ -61,3 +61,12 @@ def analyze() -> None:
 def migration_status():
     with db.connection_context():
         return Runner(db.obj, MIGRATIONS_DIR).status()
+
+
+def migration_level() -> tuple[str | None, int]:
+    """(name of the last applied migration, number of pending ones), from one query of the
+    migrations table: the readiness check's proof that the database answers. Needs an open
+    connection."""
+    status = Runner(db.obj, MIGRATIONS_DIR).status()
+    applied = [m.name for m in status if m.applied]
+    return (applied[-1] if applied else None), sum(1 for m in status if not m.applied and m.path)
