@@ -68,4 +68,6 @@ def settings_from_env() -> dict:
         # a people CSV of 10,000 rows (about 100 bytes each); the reverse proxy should cap lower
         # or equal (docs/operations.md).
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024) or None,
+        # One JSON line per request on standard output (docs/security.md says what is in it).
+        "REQUEST_LOG": _bool("REQUEST_LOG", True),
     }
