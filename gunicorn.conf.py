@@ -58,5 +58,8 @@ access_log_format = ('{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "s
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
+# Where the master writes its pid, for `kill -HUP` (a graceful reload of the workers).
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
+
 # The proxy's address: only it may set X-Forwarded-* for gunicorn itself.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
