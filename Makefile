@@ -5,13 +5,22 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint check install install-dev bench clean
+.PHONY: run serve test lint check install install-dev bench clean
 
 ## make run: set up .venv, prepare the SQLite database with demo people, serve on http://127.0.0.1:5000
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+## make serve: production serving with gunicorn (gunicorn.conf.py): migrations, the content check,
+## then gthread workers on $GUNICORN_BIND (127.0.0.1:8000). Needs SECRET_KEY (and DATABASE_URL);
+## put a reverse proxy in front for TLS, request sizes and slow clients (docs/operations.md).
+serve: $(VENV)/.runtime
+	@test -n "$$SECRET_KEY" || { echo "make serve: export SECRET_KEY first (the same on every host)" >&2; exit 2; }
+	$(FLASK) db upgrade
+	$(FLASK) content check
+	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
 ## make test: the same .venv plus test dependencies, the layer contracts, then the whole suite
 test: $(VENV)/.dev

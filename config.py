@@ -72,4 +72,10 @@ def settings_from_env() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Request bodies larger than this are refused with 413 before they are read. 2 MB holds
+        # a people CSV of 10,000 rows (about 100 bytes each); the reverse proxy should cap lower
+        # or equal (docs/operations.md).
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024) or None,
+        # One JSON line per request on standard output (docs/security.md says what is in it).
+        "REQUEST_LOG": _bool("REQUEST_LOG", True),
     }

@@ -12,7 +12,7 @@ from flask import Flask
 
 from config import settings_from_env
 from course import cli
-from course.web import content_store, database, filters, login, security, views
+from course.web import content_store, database, filters, inputs, login, requestlog, security, views
 from course.web.serving import serving
 
 
@@ -32,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)        # CSRF and response headers
     login.init_app(app)           # sessions, remember-me, sign-in rate limits
     filters.init_app(app)         # Jinja filters: local dates, plurals, percentages
+    inputs.init_app(app)          # the <id:...> converter, NUL and body-size refusals
+    requestlog.init_app(app)      # one JSON line per request, X-Request-ID
     views.init_app(app)           # the blueprints and error pages
     cli.init_app(app)             # flask commands
     return app

@@ -1,7 +1,9 @@
-"""`flask --app app ...` commands: content check, db upgrade, users, demo."""
+"""`flask --app app ...` commands: content check, db (upgrade, status, backup, restore), users, demo."""
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import time
 
 import click
@@ -13,11 +15,11 @@ from course.data import db as migrations
 from course.data.db import db
 from course.data.models import Person
 from course.devtools import demo, scale
-from course.learning import people
+from course.learning import people, personal_data
 from course.web.content_store import catalog
 
 content_cli = AppGroup("content", help="Check the Markdown lessons and quizzes.")
-db_cli = AppGroup("db", help="Create or upgrade the database schema.")
+db_cli = AppGroup("db", help="Create or upgrade the database schema; back it up and restore it.")
 demo_cli = AppGroup("demo", help="Demo and synthetic data.")
 users_cli = AppGroup("users", help="Create, import, export and erase people.")
 
@@ -80,7 +82,7 @@ def users_export(email):
     """Print everything stored about one person as JSON."""
     with db.connection_context():
         person = _person_or_fail(email)
-        click.echo(json.dumps(people.export_person_data(person), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(personal_data.export_person_data(person), indent=2, ensure_ascii=False))
 
 
 @users_cli.command("erase")
@@ -92,7 +94,7 @@ def users_erase(email, yes):
         person = _person_or_fail(email)
         if not yes:
             click.confirm(f"Erase {person.name} <{person.email}> and all their records?", abort=True)
-        people.erase_person(person)
+        personal_data.erase_person(person)
     click.echo(f"erased {email}")
 
 
@@ -145,6 +147,60 @@ def db_status():
     for migration in migrations.migration_status():
         state = "applied" if migration.applied else "pending"
         click.echo(f"{migration.name}: {state}")
+
+
+def _postgres_target() -> str:
+    """Connection options for pg_dump / pg_restore, without the password (use PGPASSWORD or ~/.pgpass)."""
+    params = db.obj.connect_params
+    options = [f"--host {params['host']}" if params.get("host") else "",
+               f"--port {params['port']}" if params.get("port") else "",
+               f"--username {params['user']}" if params.get("user") else ""]
+    return " ".join(o for o in options if o) + f" --dbname {db.obj.database}"
+
+
+@db_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--force", is_flag=True, help="replace PATH if it exists")
+def db_backup(path, force):
+    """Write a consistent copy of the live database to PATH (SQLite), or print the pg_dump command."""
+    if not migrations.is_sqlite():
+        click.echo("PostgreSQL: back up with pg_dump (a consistent snapshot while the site runs):")
+        click.echo(f"  pg_dump --format=custom --no-owner {_postgres_target()} --file {shlex.quote(path)}")
+        click.echo("Give the password with PGPASSWORD or ~/.pgpass; restore with `flask --app app db restore PATH`.")
+        return
+    if os.path.exists(path) and not force:
+        raise click.ClickException(f"{path} exists; choose another name or add --force")
+    size = migrations.backup_sqlite(path)
+    click.echo(f"backed up {migrations.sqlite_path()} to {path} ({size:,} bytes, integrity ok)")
+
+
+@db_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def db_restore(path, yes):
+    """Replace the database with a backup made by `db backup` (SQLite), or print the pg_restore steps."""
+    if not migrations.is_sqlite():
+        click.echo("PostgreSQL: stop the app servers, then restore the pg_dump file with:")
+        click.echo(f"  pg_restore --clean --if-exists --no-owner --single-transaction {_postgres_target()} "
+                   f"{shlex.quote(path)}")
+        click.echo("then `flask --app app db upgrade` and start the app servers again.")
+        return
+    try:
+        applied = migrations.check_backup(path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    live = migrations.sqlite_path()
+    if not yes:
+        click.confirm(f"Replace everything in {live} with {path}? Stop the app servers first: "
+                      "what they write from now on is lost.", abort=True)
+    safety = f"{live}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}"
+    migrations.backup_sqlite(safety)
+    migrations.restore_sqlite(path)
+    click.echo(f"restored {path} into {live}; the data before the restore is kept in {safety}")
+    pending = [m.name for m in migrations.migration_status() if not m.applied and m.path]
+    if pending:
+        click.echo(f"the backup predates {len(pending)} migration(s): run `flask --app app db upgrade` now")
+    click.echo(f"backup's migration level: {applied[-1] if applied else 'none'}. Start the app servers again.")
 
 
 @demo_cli.command("seed")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from .loader import content_signature, load_catalog
+from .loader import content_signature, content_version, load_catalog
 from .model import Aid, Catalog, Choice, Course, Lesson, Problem, Quiz, ReflectionPrompt, Scenario, Tag
 
 
@@ -17,7 +17,12 @@ class ContentError(RuntimeError):
 
 
 class ContentStore:
-    """Holds the current Catalog; with `reload=True` re-reads it when a file changes."""
+    """Holds the Catalog being served; with `reload=True` re-reads it when a file changes.
+
+    A file broken while running does not take the site down: the last catalog that loaded
+    without errors keeps serving, and `errors` lists the problems of the files as they are now
+    (`stale` is then True). Without a good catalog (broken from the start) the broken one is
+    served, and its errors are the same list."""
 
     def __init__(self, content_dir: str, reload: bool = False, default_pass_score: float = 0.75):
         self.content_dir = content_dir
@@ -26,18 +31,47 @@ class ContentStore:
         self._lock = threading.Lock()
         self._signature = content_signature(content_dir)
         self._catalog = load_catalog(content_dir, default_pass_score)
+        self._version = content_version(content_dir)
+        self._errors = self._catalog.errors
+
+    def _refresh(self) -> None:
+        if not self.reload:
+            return
+        signature = content_signature(self.content_dir)
+        if signature == self._signature:
+            return
+        with self._lock:
+            if signature == self._signature:
+                return
+            fresh = load_catalog(self.content_dir, self.default_pass_score)
+            if not fresh.errors or self._catalog.errors:
+                self._catalog, self._version = fresh, content_version(self.content_dir)
+            self._errors = fresh.errors
+            self._signature = signature
 
     @property
     def catalog(self) -> Catalog:
-        if self.reload:
-            signature = content_signature(self.content_dir)
-            if signature != self._signature:
-                with self._lock:
-                    if signature != self._signature:
-                        self._catalog = load_catalog(self.content_dir, self.default_pass_score)
-                        self._signature = signature
+        self._refresh()
         return self._catalog
+
+    @property
+    def errors(self) -> tuple:
+        """Errors of the content files as they are now (empty when they load cleanly)."""
+        self._refresh()
+        return self._errors
+
+    @property
+    def stale(self) -> bool:
+        """True while the files have errors and the last good catalog is served instead."""
+        self._refresh()
+        return bool(self._errors) and not self._catalog.errors
+
+    @property
+    def version(self) -> str:
+        """The content version hash of the catalog being served (`content_version`)."""
+        self._refresh()
+        return self._version
 
 
 __all__ = ["Aid", "Catalog", "Choice", "ContentError", "ContentStore", "Course", "Lesson",
-           "Problem", "Quiz", "ReflectionPrompt", "Scenario", "Tag", "load_catalog"]
+           "Problem", "Quiz", "ReflectionPrompt", "Scenario", "Tag", "content_version", "load_catalog"]

@@ -6,6 +6,7 @@ quizzes/tags.yml (the behaviour-tag vocabulary).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 
 import yaml
@@ -180,3 +181,22 @@ def content_signature(content_dir: str) -> tuple:
                     continue
                 sig.append((dirpath, name, st.st_mtime_ns, st.st_size))
     return tuple(sig)
+
+
+def content_version(content_dir: str) -> str:
+    """A hash over every content file's hash (lessons/ and quizzes/, by relative path): the same
+    on every host that serves the same files, whatever their times or order on disk."""
+    entries = []
+    for sub in ("lessons", "quizzes"):
+        root = os.path.join(content_dir, sub)
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    with open(path, "rb") as fh:
+                        digest = hashlib.sha256(fh.read()).hexdigest()
+                except OSError:
+                    continue
+                entries.append(f"{os.path.relpath(path, content_dir).replace(os.sep, '/')}\0{digest}\n")
+    return hashlib.sha256("".join(entries).encode()).hexdigest()[:16]

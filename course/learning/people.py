@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.data.db import db
-from course.learning import attempts, reflections, sessions
-from course.data.models import ROLES, LoginToken, Membership, Person, Progress, ReviewCard, SignInSession, Team
+from course.data.models import ROLES, LoginToken, Membership, Person, Team
+from course.learning import sessions
 from course.time import utcnow
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -58,7 +58,7 @@ def normalise_email(email: str) -> str:
 def check_email(email: str) -> str:
     email = normalise_email(email)
     if not EMAIL.match(email) or len(email) > 254:
-        raise PeopleError(f"'{email}' is not a valid email address")
+        raise PeopleError(f"'{email[:80]}' is not a valid email address")
     return email
 
 
@@ -74,7 +74,7 @@ def check_name(name: str, what: str = "name", limit: int = MAX_NAME) -> str:
 def check_role(role: str) -> str:
     role = (role or "").strip().lower()
     if role not in ROLES:
-        raise PeopleError(f"unknown role '{role}' (roles: {', '.join(ROLES)})")
+        raise PeopleError(f"unknown role '{role[:40]}' (roles: {', '.join(ROLES)})")
     return role
 
 
@@ -270,17 +270,36 @@ class ImportResult:
         return not self.errors
 
 
+def _csv_rows(reader, errors):
+    """The reader's rows; a row the csv module cannot read (a field over its size limit, a NUL)
+    ends the file with an error naming its line, so nothing is imported."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problem = str(exc)
+            if "field larger than field limit" in problem:
+                problem = f"a field is longer than {csv.field_size_limit():,} characters"
+            errors.append(f"line {max(reader.line_num, 1)}: cannot be read as CSV ({problem}); "
+                          "nothing after it was checked")
+            return
+
+
 def read_people_csv(text: str):
     """Parse and validate every row; returns (rows, errors) where errors are 'line N: ...'."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return [], ["line 1: the file is empty (expected the header email,name,team,role)"]
-    if header != IMPORT_HEADER:
-        return [], [f"line 1: the header must be {','.join(IMPORT_HEADER)}, not {','.join(header)}"]
     rows, errors, seen = [], [], {}
-    for cells in reader:
+    header = next(_csv_rows(reader, errors), None)
+    if errors:
+        return [], errors
+    if header is None:
+        return [], ["line 1: the file is empty (expected the header email,name,team,role)"]
+    header = [h.strip().lower() for h in header]
+    if header != IMPORT_HEADER:
+        return [], [f"line 1: the header must be {','.join(IMPORT_HEADER)}, not {','.join(header)[:200]}"]
+    for cells in _csv_rows(reader, errors):
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -299,7 +318,7 @@ def read_people_csv(text: str):
         if len(team) > MAX_TEAM:
             problems.append(f"team name longer than {MAX_TEAM} characters")
         if role and role.lower() not in ROLES:
-            problems.append(f"unknown role '{role}'")
+            problems.append(f"unknown role '{role[:40]}'")
         if email and email.lower() in seen:
             problems.append(f"{email.lower()} appears twice in the file (also line {seen[email.lower()]})")
         if email:
@@ -336,48 +355,3 @@ def import_people(text: str) -> ImportResult:
             else:
                 result.unchanged += 1
     return result
-
-
-# --- data-protection requests ---------------------------------------------
-
-def _iso(value):
-    return value.isoformat() + "Z" if isinstance(value, datetime.datetime) else value
-
-
-def export_person_data(person: Person) -> dict:
-    """Everything stored about one person, as plain JSON-ready data."""
-    return {
-        "person": {"email": person.email, "name": person.name, "role": person.role,
-                   "active": person.active, "created_at": _iso(person.created_at),
-                   "last_login_at": _iso(person.last_login_at)},
-        "teams": [{"team": m.team.name, "manager": m.is_manager}
-                  for m in Membership.select(Membership, Team).join(Team).where(Membership.person == person)],
-        "progress": [{"course": p.course_slug, "lesson": p.lesson_slug, "state": p.state,
-                      "content_hash": p.content_hash, "opened_at": _iso(p.opened_at),
-                      "last_visit_at": _iso(p.last_visit_at), "completed_at": _iso(p.completed_at),
-                      "passed_at": _iso(p.passed_at), "best_score": p.best_score}
-                     for p in Progress.select().where(Progress.person == person)
-                     .order_by(Progress.course_slug, Progress.lesson_slug)],
-        "attempts": attempts.export_attempts(person),
-        "review_schedule": [{"course": c.course_slug, "lesson": c.lesson_slug, "scenario": c.scenario_id,
-                             "scenario_hash": c.scenario_hash, "due": _iso(c.due), "reviews": c.reviews,
-                             "created_at": _iso(c.created_at), "retired_at": _iso(c.retired_at)}
-                            for c in ReviewCard.select().where(ReviewCard.person == person)
-                            .order_by(ReviewCard.course_slug, ReviewCard.lesson_slug, ReviewCard.scenario_id)],
-        "reflections": reflections.export_reflections(person),
-        "sign_in_sessions": [{"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at),
-                              "browser": s.user_agent, "remembered_until": _iso(s.remember_expires_at),
-                              "revoked_at": _iso(s.revoked_at)}
-                             for s in SignInSession.select().where(SignInSession.person == person)
-                             .order_by(SignInSession.created_at)],
-        "sign_in_links": [{"purpose": t.purpose, "created_at": _iso(t.created_at), "expires_at": _iso(t.expires_at),
-                           "used_at": _iso(t.used_at)}
-                          for t in LoginToken.select().where(LoginToken.person == person)],
-    }
-
-
-def erase_person(person: Person) -> None:
-    """Remove the person and everything recorded about them, reflections included
-    (cascading deletes)."""
-    with db.atomic():
-        person.delete_instance(recursive=True)

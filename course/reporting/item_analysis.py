@@ -5,11 +5,15 @@ scenario starts fresh, and older versions stay viewable. Every denominator is
 per scenario (the learners and answers of the attempts that showed it), so a
 pool, whose attempts each draw a few of its scenarios, needs nothing special. Any group of fewer
 than MIN_GROUP_SIZE learners is reported as hidden, and no query here returns
-a person's name.
+a person's name. Figures move only in steps of at least MIN_GROUP_SIZE new
+learners, at the end of a day (course/reporting/publication.py), so comparing
+two downloads cannot single out one learner's choices.
 """
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 import statistics
 from dataclasses import dataclass, field
 from typing import Optional
@@ -18,6 +22,7 @@ from peewee import Case, fn
 
 from course.content.quiztypes import QUIZ_TYPES
 from course.data.models import Answer, Attempt, Progress
+from course.reporting import publication
 
 HARD_BELOW = 0.4     # first-try share of the best choice under this: most learners miss it
 EASY_FROM = 0.95     # ... at or over this: everyone gets it right
@@ -53,6 +58,8 @@ class ScenarioFigures:
     first_best: int = 0
     choices: list = field(default_factory=list)
     hidden: bool = False
+    answered: int = 0              # learners who answered this version at all, published or not yet
+    published_until: Optional[datetime.datetime] = None    # the publication point (naive UTC)
 
     @property
     def best_share(self) -> float:
@@ -61,6 +68,11 @@ class ScenarioFigures:
     @property
     def first_best_share(self) -> float:
         return self.first_best / self.first_learners if self.first_learners else 0.0
+
+    @property
+    def published_through(self) -> Optional[datetime.date]:
+        """The last site day whose answers the figures include."""
+        return publication.day_closed_by(self.published_until) if self.published_until else None
 
     @property
     def unpicked(self) -> list:
@@ -102,19 +114,25 @@ def _scope(lesson):
 
 
 def analyse_quiz(lesson, min_group: int) -> QuizAnalysis:
-    """Two aggregate queries (three for a conversation) whatever the number of learners."""
+    """Three aggregate queries (four for a conversation) whatever the number of learners."""
     quiz = lesson.quiz
     scope = _scope(lesson)
+    steps = publication.Steps(min_group)
 
-    # 1. Per choice of each scenario version: times chosen, times best, and
+    # 1. Per scenario version: new learners per hour, hence its publication point.
+    cutoffs, answered = publication.scenario_cutoffs(scope, steps)
+    published = [(Answer.scenario_id == sid) & (Answer.scenario_hash == version) & (Attempt.submitted_at < cut)
+                 for (sid, version), cut in cutoffs.items() if cut is not None]
+    # 2. Per choice of each scenario version, up to its point: times chosen, times best, and
     #    first answers (each learner who was shown the version has exactly one).
-    counts = (Answer.select(Answer.scenario_id, Answer.scenario_hash, Answer.choice_id, Answer.tag,
-                            fn.COUNT(Answer.id), fn.SUM(Answer.best.cast("integer")),
-                            fn.SUM(Answer.first_try.cast("integer")),
-                            fn.SUM(Case(None, [(Answer.first_try & Answer.best, 1)], 0)))
-              .join(Attempt).where(scope)
-              .group_by(Answer.scenario_id, Answer.scenario_hash, Answer.choice_id, Answer.tag).tuples())
-    # 2. People with any attempt.
+    counts = [] if not published else (
+        Answer.select(Answer.scenario_id, Answer.scenario_hash, Answer.choice_id, Answer.tag,
+                      fn.COUNT(Answer.id), fn.SUM(Answer.best.cast("integer")),
+                      fn.SUM(Answer.first_try.cast("integer")),
+                      fn.SUM(Case(None, [(Answer.first_try & Answer.best, 1)], 0)))
+        .join(Attempt).where(scope & functools.reduce(operator.or_, published))
+        .group_by(Answer.scenario_id, Answer.scenario_hash, Answer.choice_id, Answer.tag).tuples())
+    # 3. People with any attempt (participation, not choices: not held back).
     respondents = Attempt.select(fn.COUNT(Attempt.person.distinct())).where(scope).scalar() or 0
 
     figures: dict[tuple, ScenarioFigures] = {}
@@ -124,11 +142,13 @@ def analyse_quiz(lesson, min_group: int) -> QuizAnalysis:
         fig = ScenarioFigures(scenario, scenario.id, scenario.content_hash, True)
         fig.choices = [ChoiceFigure(c, c.id, c.tag, from_content=True) for c in scenario.choices]
         figures[(scenario.id, scenario.content_hash)] = fig
+    for sid, ver in answered:
+        if (sid, ver) not in figures:
+            figures[(sid, ver)] = ScenarioFigures(quiz.scenario(sid), sid, ver, False)
+    for key, fig in figures.items():
+        fig.answered, fig.published_until = answered.get(key, 0), cutoffs.get(key)
     for sid, ver, cid, tag, n, best, firsts, first_best in counts:
         key = (sid, ver)
-        if key not in figures:
-            scenario = quiz.scenario(sid)
-            figures[key] = ScenarioFigures(scenario, sid, ver, False)
         fig = figures[key]
         fig.answers += n
         fig.best_answers += int(best or 0)
@@ -156,21 +176,29 @@ def analyse_quiz(lesson, min_group: int) -> QuizAnalysis:
                    key=lambda f: (order.get(f.scenario_id, 999), f.scenario_id, f.version))
     analysis = QuizAnalysis(lesson, quiz, min_group, current, older, respondents)
     if QUIZ_TYPES[quiz.type].branching:
-        _paths(analysis, scope, min_group)
+        _paths(analysis, scope, min_group, steps)
     return analysis
 
 
-def _paths(analysis, scope, min_group) -> None:
-    """How learners move through a conversation: whole paths and their endings."""
+def _paths(analysis, scope, min_group, steps) -> None:
+    """How learners move through a conversation: whole paths and their endings, published
+    in the same steps as the figures, counted per learner from their first attempt."""
     quiz = analysis.quiz
-    rows = (Answer.select(Answer.attempt, Attempt.person, Answer.scenario_id, Answer.choice_id)
+    rows = (Answer.select(Answer.attempt, Attempt.person, publication.hour_of_submission(),
+                          Answer.scenario_id, Answer.choice_id)
             .join(Attempt).where(scope & (Attempt.content_hash == quiz.content_hash))
             .order_by(Answer.attempt, Answer.position).tuples())
     per_attempt: dict[int, list] = {}
     people: dict[int, int] = {}
-    for attempt_id, person_id, scene_id, choice_id in rows:
+    hours: dict[int, str] = {}
+    first_hour: dict[int, str] = {}
+    for attempt_id, person_id, hour, scene_id, choice_id in rows:
         per_attempt.setdefault(attempt_id, []).append((scene_id, choice_id))
-        people[attempt_id] = person_id
+        people[attempt_id], hours[attempt_id] = person_id, hour
+        first_hour[person_id] = min(hour, first_hour.get(person_id, hour))
+    cutoff = publication.learner_cutoff(first_hour.values(), steps)
+    until = publication.hour_text(cutoff) if cutoff is not None else ""
+    per_attempt = {a: moves for a, moves in per_attempt.items() if hours[a] < until}
     path_people: dict[tuple, set] = {}
     for attempt_id, steps in per_attempt.items():
         scenes = [scene for scene, _ in steps]

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from flask_login import current_user
 
 from course.content import Catalog, ContentError, ContentStore
 from course.content.quality import QualityReport, analyse, load_settings
+from course.web.policy import TRAINER_ROLES, has_role
 from course.web.serving import serving
+
+OPEN_WHEN_BROKEN = ("static", "main.health", "main.healthz")
 
 
 def init_app(app: Flask) -> None:
@@ -24,13 +28,29 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _show_content_errors():
-        # In development a broken file shows its messages instead of a page.
-        if request.endpoint in ("static", "main.health"):
+        # Content that never loaded cleanly (development, or CONTENT_STRICT off): no page can be
+        # shown. Trainers and admins read the messages; everyone else gets a page without file
+        # paths. Signing in still works, and the health checks report the errors themselves.
+        if request.endpoint in OPEN_WHEN_BROKEN or (request.endpoint or "").startswith("auth."):
             return None
         problems = store.catalog.errors
         if problems:
-            return render_template("errors/content.html", problems=problems), 500
+            if has_role(current_user, *TRAINER_ROLES):
+                return render_template("errors/content.html", problems=problems), 503
+            return render_template("errors/content_unavailable.html"), 503
         return None
+
+    @app.context_processor
+    def _content_banner():
+        # A file broken while running (CONTENT_RELOAD): the last good content keeps serving and
+        # trainers and admins see what is wrong on every page.
+        if store.stale and has_role(current_user, *TRAINER_ROLES):
+            return {"content_problems": store.errors}
+        return {}
+
+
+def store() -> ContentStore:
+    return current_app.extensions["content"]
 
 
 def catalog() -> Catalog:
@@ -49,4 +69,4 @@ def quality_report() -> QualityReport:
     return cached[1]
 
 
-__all__ = ["catalog", "init_app", "quality_report", "ContentError"]
+__all__ = ["catalog", "init_app", "quality_report", "store", "ContentError"]

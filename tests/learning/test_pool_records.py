@@ -25,6 +25,7 @@ from helpers.content import LESSON, QUIZ
 from helpers.http import sign_in
 from helpers.people import seed_people
 
+from helpers.analysis import yesterday
 from helpers.pools import (pool_app, POOL_QUIZ, read_form, POOL, DRAW, POOL_IDS, URL, PLAIN_URL, SECRET, scenario_md, write_course, build, client_for,
     quiz_of, drawn_ids, drawn_best_answers, open_quiz, submit, attempt_id_of, best, in_db,
     row_counts, answers_of, token_payload, text_of)
@@ -88,9 +89,14 @@ def test_a_failed_pool_attempt_schedules_nothing(pool_app):
 # --- item analysis ------------------------------------------------------------------------------
 
 def take(app, email, choose=best):
-    client = client_for(app, email)
-    _, fields, drawn = open_quiz(client)
-    attempt_id_of(submit(client, fields, choose(drawn)))
+    """One attempt by `email`, taken yesterday: item analysis publishes only past days."""
+    app.config["CLOCK"] = yesterday
+    try:
+        client = client_for(app, email)
+        _, fields, drawn = open_quiz(client)
+        attempt_id_of(submit(client, fields, choose(drawn)))
+    finally:
+        app.config["CLOCK"] = None
     return drawn
 
 

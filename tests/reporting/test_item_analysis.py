@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from helpers.analysis import (LEARNER_PASSWORD, TREE_QUIZ, add_learners, answers, csv_rows, get_ok, record, reword,
+from helpers.analysis import (LEARNER_PASSWORD, TREE_QUIZ, add_learners, yesterday, answers, csv_rows, get_ok, record, reword,
                               section, sections, table_after, trainer_client)
 from helpers.app import make_app, reset_postgres
 from helpers.content import COURSE, CONVERSATION, LESSON, PLAIN
@@ -73,10 +73,12 @@ EXPECTED = {
 @pytest.fixture
 def answered_over_http(quiz_app):
     emails = add_learners(quiz_app, len(HISTORY))
+    quiz_app.config["CLOCK"] = yesterday      # taken yesterday, looked at today
     for index, attempts in HISTORY.items():
         client = signed_in(quiz_app, emails[index], LEARNER_PASSWORD)
         for attempt in attempts:
             take_quiz(client, "first", attempt, course="demo")
+    quiz_app.config["CLOCK"] = None
     return quiz_app
 
 

@@ -127,11 +127,14 @@ def test_without_reload_the_loaded_content_stays(tree, database_url):
 def test_broken_content_in_development_shows_the_messages(tree, database_url):
     tree.write("lessons/demo/01-first.md", "---\ntitle: x\n")
     app = make_app(database_url, tree.root, CONTENT_STRICT=False)
-    response = app.test_client().get("/auth/sign-in")
-    assert response.status_code == 500
+    seed_people(app)
+    # Issue 13: the messages are for trainers and admins; others get a 503 without file paths.
+    response = signed_in(app, TRAINER).get("/")
+    assert response.status_code == 503
     html = response.get_data(as_text=True)
     assert "lessons/demo/01-first.md:1" in html and "front matter is not closed" in html
     assert "Traceback" not in html
+    assert "lessons/demo/01-first.md" not in app.test_client().get("/").get_data(as_text=True)
 
 
 def test_broken_content_in_production_refuses_to_start(tree, database_url):

@@ -38,6 +38,7 @@ ADMINS = (SIGN_IN, 403, 403, 403, 200)
 EXPECTED = {
     "main.home": row("GET", *SIGNED_IN),
     "main.health": row("GET", 200, 200, 200, 200, 200),
+    "main.healthz": row("GET", 200, 200, 200, 200, 200),                 # readiness JSON, open to all
     "auth.sign_in": row("GET", 200, HOME, HOME, HOME, HOME),
     "auth.sign_up": row("GET", 404, 404, 404, 404, 404),                 # off by default
     "auth.set_password": row("GET", 404, 404, 404, 404, 404),            # bogus token

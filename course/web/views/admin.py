@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from course.learning import people
+from course.web.inputs import form_id
 from course.web.pagination import paginate
 from course.web.policy import admin_required
 
@@ -69,7 +70,7 @@ def people_import():
     return redirect(url_for("admin.people_list"), 303)
 
 
-@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+@bp.route("/people/<id:person_id>", methods=["GET", "POST"])
 def person_edit(person_id):
     person = _or_404(people.person_by_id, person_id)
     error = None
@@ -86,7 +87,7 @@ def person_edit(person_id):
                            teams=list(person.memberships)), 400 if error else 200
 
 
-@bp.post("/people/<int:person_id>/link")
+@bp.post("/people/<id:person_id>/link")
 def person_link(person_id):
     person = _or_404(people.person_by_id, person_id)
     purpose = "invite" if not person.password_hash else "reset"
@@ -114,7 +115,7 @@ def team_new():
     return render_template("admin/team_new.html", name="")
 
 
-@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
 def team_edit(team_id):
     team = _or_404(people.team_by_id, team_id)
     error = None
@@ -126,13 +127,14 @@ def team_edit(team_id):
             elif action == "add":
                 people.add_member(team, request.form.get("email", ""), request.form.get("manager") == "on")
             elif action == "remove":
-                people.remove_member(team, int(request.form.get("person_id", "0") or 0))
+                person_id = form_id("person_id")
+                if person_id is None:
+                    abort(400, "Unknown person.")
+                people.remove_member(team, person_id)
             else:
                 abort(400, "Unknown action.")
         except people.PeopleError as exc:
             error = str(exc)
-        except ValueError:
-            abort(400, "Unknown person.")
         else:
             flash("Saved.", "success")
             return redirect(url_for("admin.team_edit", team_id=team.id))

@@ -50,7 +50,7 @@ def summary():
                            rows=rows, q=q, is_admin=has_role(current_user, "admin"))
 
 
-@bp.get("/teams/<int:team_id>")
+@bp.get("/teams/<id:team_id>")
 def team(team_id):
     team = team_or_404(current_user, team_id)
     course = _course()
@@ -72,7 +72,7 @@ def team(team_id):
                            default_due=site_today() + datetime.timedelta(days=30))
 
 
-@bp.get("/teams/<int:team_id>/export.csv")
+@bp.get("/teams/<id:team_id>/export.csv")
 def export(team_id):
     team = team_or_404(current_user, team_id)
     course = _course()
@@ -85,7 +85,7 @@ def export(team_id):
                     headers={"Content-Disposition": f'attachment; filename="{safe_name}"'})
 
 
-@bp.post("/teams/<int:team_id>/assignment")
+@bp.post("/teams/<id:team_id>/assignment")
 def assign(team_id):
     team = team_or_404(current_user, team_id)
     course = _course()

@@ -95,7 +95,7 @@ def submit(course_slug, lesson_slug):
                             attempt_id=attempt.id), 303)
 
 
-@bp.get("/<course_slug>/<lesson_slug>/quiz/attempts/<int:attempt_id>")
+@bp.get("/<course_slug>/<lesson_slug>/quiz/attempts/<id:attempt_id>")
 def result(course_slug, lesson_slug, attempt_id):
     course, lesson, _ = _quiz_lesson(course_slug, lesson_slug)
     attempt = attempts.attempt_for(current_user, attempt_id)

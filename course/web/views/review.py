@@ -9,6 +9,7 @@ from course.learning import attempts, practice, spaced_review
 from course.reporting import charts
 from course.time import review_day, site_today, to_local
 from course.web.content_store import catalog
+from course.web.inputs import form_id
 
 bp = Blueprint("review", __name__)
 
@@ -47,7 +48,7 @@ def queue():
 
 @bp.post("/review")
 def answer():
-    card = spaced_review.card_for(current_user, request.form.get("card", type=int))
+    card = spaced_review.card_for(current_user, form_id("card"))
     if card is None:
         abort(400, "This review does not belong to you. Nothing was saved.")
     lesson, _ = catalog().find_lesson(card.course_slug, card.lesson_slug)
@@ -81,7 +82,7 @@ def answer():
     return redirect(url_for("review.feedback", attempt_id=attempt.id), 303)
 
 
-@bp.get("/review/answers/<int:attempt_id>")
+@bp.get("/review/answers/<id:attempt_id>")
 def feedback(attempt_id):
     attempt = attempts.attempt_for(current_user, attempt_id)
     if attempt is None or attempt.kind != "review":
