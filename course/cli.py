@@ -5,12 +5,15 @@ import json
 import os
 import shlex
 import time
+from dataclasses import replace
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from course.content import load_catalog
+from course.content.quality import analyse, load_settings
+from course.content.quality.summary import summary_lines
 from course.data import db as migrations
 from course.data.db import db
 from course.data.models import Person
@@ -103,11 +106,6 @@ def users_erase(email, yes):
 def content_check(strict):
     """Validate every lesson and quiz and measure the quizzes' quality; print each
     problem as path:line: level: message, then the quality summary."""
-    from dataclasses import replace
-
-    from .content.quality import analyse, load_settings
-    from .content.quality.summary import summary_lines
-
     content_dir = current_app.config["CONTENT_DIR"]
     catalog = load_catalog(content_dir, current_app.config["DEFAULT_PASS_SCORE"])
     report = analyse(catalog, load_settings(content_dir))

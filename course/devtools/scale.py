@@ -41,9 +41,10 @@ def _fix_sequences(models) -> None:
     """On PostgreSQL, move each id sequence past the explicit ids just written."""
     if isinstance(db.obj, PostgresqlDatabase):
         for model in models:
-            table = model._meta.table_name
-            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+            # The table name is a parameter of pg_get_serial_sequence; MAX(id) goes through the query builder.
+            highest = model.select(fn.COALESCE(fn.MAX(model.id), 1)).scalar()
+            db.execute_sql("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                           (model._meta.table_name, highest))
 
 
 def _answers_for(quiz, rng, skill: float, drawn=None) -> dict:
