@@ -349,8 +349,37 @@ class Reflection(BaseModel):
                 .where((cls.course_slug == course_slug) & (cls.lesson_slug.in_(list(lesson_slugs)))))
 
 
-ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, SignInSession, RateLimitCounter, Attempt, Answer,
-              Assignment, ReviewCard, Reflection]
+class Commitment(BaseModel):
+    """A learner's "Try this at work" commitment and its check-in. Private to its
+    owner: others only ever see counts (made, checked in, tried), unless `shared`."""
+    person = ForeignKeyField(Person, backref="commitments", on_delete="CASCADE")
+    course_slug = CharField(max_length=100)
+    lesson_slug = CharField(max_length=100)
+    text = TextField()
+    tags = CharField(max_length=500, default="")     # behaviour tags, a comma list
+    created_at = DateTimeField(default=utcnow)
+    check_in_on = DateField()                        # a site date
+    moved = BooleanField(default=False)              # "not yet" moved the date (once)
+    outcome = CharField(max_length=20, null=True)    # None | tried | not-yet | didnt-fit
+    reflection = TextField(default="")
+    checked_in_at = DateTimeField(null=True)
+    shared = BooleanField(default=False)
 
-__all__ = ["ALL_MODELS", "ROLES", "Answer", "Assignment", "Attempt", "LoginToken", "Membership", "Person", "Progress",
+    class Meta:
+        indexes = ((("person", "check_in_on"), False), (("person", "created_at"), False))
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]
+
+    @classmethod
+    def for_person(cls, person):
+        """The person's commitments, latest first."""
+        return cls.select().where(cls.person == person).order_by(cls.created_at.desc(), cls.id.desc())
+
+
+ALL_MODELS = [Team, Person, Membership, Progress, LoginToken, SignInSession, RateLimitCounter, Attempt, Answer,
+              Assignment, ReviewCard, Reflection, Commitment]
+
+__all__ = ["ALL_MODELS", "ROLES", "Answer", "Assignment", "Attempt", "Commitment", "LoginToken", "Membership", "Person", "Progress",
            "RateLimitCounter", "Reflection", "ReviewCard", "SignInSession", "Team", "fn", "utcnow"]

@@ -5,7 +5,7 @@ import datetime
 
 from course.data.db import db
 from course.data.models import LoginToken, Membership, Person, Progress, ReviewCard, SignInSession, Team
-from course.learning import attempts, reflections
+from course.learning import attempts, commitments, reflections
 
 
 def _iso(value):
@@ -33,6 +33,7 @@ def export_person_data(person: Person) -> dict:
                             for c in ReviewCard.select().where(ReviewCard.person == person)
                             .order_by(ReviewCard.course_slug, ReviewCard.lesson_slug, ReviewCard.scenario_id)],
         "reflections": reflections.export_reflections(person),
+        "commitments": commitments.export_commitments(person),
         "sign_in_sessions": [{"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at),
                               "browser": s.user_agent, "remembered_until": _iso(s.remember_expires_at),
                               "revoked_at": _iso(s.revoked_at)}
@@ -45,7 +46,7 @@ def export_person_data(person: Person) -> dict:
 
 
 def erase_person(person: Person) -> None:
-    """Remove the person and everything recorded about them, reflections included
-    (cascading deletes)."""
+    """Remove the person and everything recorded about them, reflections and commitments
+    included (cascading deletes)."""
     with db.atomic():
         person.delete_instance(recursive=True)

@@ -46,8 +46,11 @@ EXPECTED = {
     "account.password": row("GET", *SIGNED_IN),
     "account.attempts": row("GET", *SIGNED_IN),
     "account.reflections": row("GET", *SIGNED_IN),
+    "account.commitments": row("GET", *SIGNED_IN),
+    "account.check_in": row("POST", SIGN_IN, 404, 404, 404, 404),        # nobody's commitment
     "learn.aid": row("GET", SIGN_IN, 404, 404, 404, 404),               # no such aid
     "learn.save_reflection": row("POST", SIGN_IN, 400, 400, 400, 400),  # this lesson asks for none
+    "learn.commit": row("POST", SIGN_IN, 400, 400, 400, 400),           # no text: nothing to commit to
     "learn.outline": row("GET", *SIGNED_IN),
     "learn.lesson": row("GET", *SIGNED_IN),
     "learn.mark_done": row("POST", SIGN_IN, QUIZ, QUIZ, QUIZ, QUIZ),
@@ -110,6 +113,7 @@ def values(seeded, clients):
             "team_id": Team.by_name("Warehouse North").id,     # managed by manager@example.com
             "attempt_id": attempt_id,
             "token": "not-a-real-token",
+            "commitment_id": 999999,
         }
 
 

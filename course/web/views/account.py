@@ -1,11 +1,14 @@
-"""A person's own account: password change, where they are signed in, results, private reflections."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+"""A person's own account: password change, where they are signed in, results, private reflections
+and commitments (with their check-ins)."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from course.learning import attempts as attempts_record
+from course.learning import commitments as commitments_record
 from course.learning import people
 from course.learning import reflections as reflections_record
 from course.reporting import lesson_states
+from course.time import site_today
 from course.web.content_store import catalog
 from course.web.login import begin_session, current_session_remembered, live_sessions
 
@@ -58,3 +61,31 @@ def reflections():
     """The signed-in person's own reflections; no address shows anyone else's."""
     return render_template("account/reflections.html",
                            groups=reflections_record.reflections_by_lesson(current_user, catalog()))
+
+
+@bp.get("/commitments")
+@login_required
+def commitments():
+    """The signed-in person's own commitments, check-ins and reflections; no address shows anyone else's."""
+    return render_template("account/commitments.html",
+                           entries=commitments_record.commitments_of(current_user, catalog()),
+                           outcomes=commitments_record.OUTCOMES, today=site_today())
+
+
+@bp.post("/commitments/<id:commitment_id>/check-in")
+@login_required
+def check_in(commitment_id):
+    """How a commitment went (from the home page). Someone else's commitment is not found: 404."""
+    try:
+        commitment = commitments_record.check_in(current_user, commitment_id, request.form.get("outcome", ""),
+                                                 request.form.get("reflection", ""), request.form.get("new_date", ""),
+                                                 site_today())
+    except commitments_record.CommitmentError as exc:
+        abort(400, str(exc))
+    if commitment is None:
+        abort(404)
+    if commitment.outcome is None:
+        flash(f"Moved: your home page asks again on {commitment.check_in_on.strftime('%-d %B')}.", "success")
+    else:
+        flash("Thank you. Your check-in is saved on your commitments page; only you can read it.", "success")
+    return redirect(url_for("main.home"), 303)

@@ -1,10 +1,14 @@
-"""Learners: course outline, lesson pages, job aids, reflections, marking done, certificates."""
+"""Learners: course outline, lesson pages, job aids, reflections, commitments, marking done, certificates."""
+import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course.learning import progress, reflections
+from course.learning import commitments, progress, reflections
 from course.reporting import lesson_states
+from course.time import site_today
 from course.web.content_store import catalog
+from course.web.filters import has_try_this
 
 bp = Blueprint("learn", __name__, url_prefix="/courses")
 
@@ -49,7 +53,16 @@ def lesson(course_slug, lesson_slug):
     return _render_lesson(course, lesson, state)
 
 
-def _render_lesson(course, lesson, state=None, status=200, reflection_error=None, answers=None):
+def _commitment_form(text="", check_in_on=None, error=None) -> dict:
+    today = site_today()
+    return {"text": text, "error": error, "max_text": commitments.MAX_TEXT,
+            "check_in_on": check_in_on or commitments.default_check_in(today).isoformat(),
+            "min_date": today.isoformat(),
+            "max_date": (today + datetime.timedelta(days=commitments.MAX_DAYS)).isoformat()}
+
+
+def _render_lesson(course, lesson, state=None, status=200, reflection_error=None, answers=None,
+                   commitment_form=None):
     """The lesson page; `answers` (prompt id -> text) replaces the saved answers after a refused save."""
     if state is None:
         state = lesson_states.course_progress(current_user, course)
@@ -61,7 +74,8 @@ def _render_lesson(course, lesson, state=None, status=200, reflection_error=None
                            following=following, mine=state.of(lesson.slug), progress=state,
                            reflection_saved=saved, reflection_answers=answers,
                            reflection_error=reflection_error,
-                           reflection_max=reflections.MAX_TEXT), status
+                           reflection_max=reflections.MAX_TEXT,
+                           commitment_form=commitment_form or _commitment_form()), status
 
 
 REFLECTION_FIELD = "reflection-"
@@ -82,6 +96,24 @@ def save_reflection(course_slug, lesson_slug):
     flash("Saved. Only you can see this." if saved else "Nothing to save: every answer was empty.",
           "success" if saved else "info")
     return redirect(url_for("learn.lesson", course_slug=course.slug, lesson_slug=lesson.slug), 303)
+
+
+@bp.post("/<course_slug>/<lesson_slug>/commitment")
+def commit(course_slug, lesson_slug):
+    course, lesson, _ = published_lesson_or_404(course_slug, lesson_slug)
+    if not has_try_this(lesson.body_html):
+        abort(400, "This lesson has no “Try this at work” section, so there is nothing to commit to. Nothing was saved.")
+    text, day = request.form.get("text", ""), request.form.get("check_in_on", "")
+    try:
+        commitment = commitments.make_commitment(current_user, lesson, text, commitments.parse_date(day),
+                                                 site_today(), catalog())
+    except commitments.CommitmentError as exc:
+        # What the learner wrote stays in the box, so nothing is lost.
+        form = _commitment_form(text=text[:commitments.MAX_TEXT * 2], check_in_on=day[:10] or None, error=exc)
+        return _render_lesson(course, lesson, status=400, commitment_form=form)
+    flash(f"Committed. On {commitment.check_in_on.strftime('%-d %B')} your home page asks how it went. "
+          "Only you can see what you wrote.", "success")
+    return redirect(url_for("learn.lesson", course_slug=course.slug, lesson_slug=lesson.slug) + "#commitment", 303)
 
 
 @bp.get("/<course_slug>/aids/<aid_slug>")

@@ -3,7 +3,7 @@ import datetime
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from course.learning import practice, spaced_review
+from course.learning import commitments, practice, spaced_review
 from course.reporting import lesson_states, team_reports
 from course.time import review_day, site_today
 from course.web.content_store import catalog
@@ -24,8 +24,14 @@ def home():
                                           today_start, tomorrow_start)
     since = today_start - datetime.timedelta(days=400)
     streak = practice.current_streak(practice.practice_days(current_user, since), site_today())
+    today = site_today()
+    check_ins = commitments.due_check_ins(current_user, today)
     return render_template("main/home.html", courses=courses, current=in_progress, due=due,
-                           reviews_due=reviews_due, streak=streak)
+                           reviews_due=reviews_due, streak=streak, check_ins=check_ins,
+                           outcomes=commitments.OUTCOMES, reflection_max=commitments.MAX_REFLECTION,
+                           move_default=(today + datetime.timedelta(days=commitments.DEFAULT_DAYS)).isoformat(),
+                           move_min=(today + datetime.timedelta(days=1)).isoformat(),
+                           move_max=(today + datetime.timedelta(days=commitments.MOVE_DAYS)).isoformat())
 
 
 @bp.get("/health")

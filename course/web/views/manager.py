@@ -10,7 +10,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_login import current_user
 
 from course.learning import assignments
-from course.reporting import charts, exports, team_reports
+from course.reporting import charts, commitment_counts, exports, team_reports
 from course.time import site_today
 from course.web.content_store import catalog
 from course.web.filters import localtime_text
@@ -69,7 +69,8 @@ def team(team_id):
                            report=report, page=page, filters=filters, lesson_chart=lesson_chart,
                            weekly_chart=weekly_chart, statuses=team_reports.STATUSES, sorts=team_reports.SORTS,
                            lesson_states=team_reports.LESSON_STATES, today=site_today(),
-                           default_due=site_today() + datetime.timedelta(days=30))
+                           default_due=site_today() + datetime.timedelta(days=30),
+                           commitments=commitment_counts.team_commitment_counts(team, course.slug))
 
 
 @bp.get("/teams/<id:team_id>/export.csv")

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from course.content.quiztypes import GradeError
-from course.learning import attempts, practice, spaced_review
+from course.learning import attempts, commitments, practice, spaced_review
 from course.reporting import charts
 from course.time import review_day, site_today, to_local
 from course.web.content_store import catalog
@@ -107,4 +107,8 @@ def habits():
         "habits-chart", "Share of choices that were strong coaching habits, per week",
         "For each of the last 12 weeks, the percentage of your answers that chose a strong habit.",
         [(start.strftime("%-d %b"), round(100 * strong / total) if total else 0) for start, strong, total in weekly])
-    return render_template("review/habits.html", mirror=mirror, weekly=weekly, chart=chart, answers=len(history))
+    tried = commitments.tried_by_tag(current_user)
+    at_work = sorted(((cat.tags[slug], count) for slug, count in tried.items() if slug in cat.tags),
+                     key=lambda pair: (-pair[1], pair[0].label))
+    return render_template("review/habits.html", mirror=mirror, weekly=weekly, chart=chart, answers=len(history),
+                           tried=tried, at_work=at_work)
