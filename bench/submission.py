@@ -46,6 +46,7 @@ def main(argv=None) -> int:
     parser.add_argument("--learners", type=int, default=2000)
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--database", default="sqlite", help="sqlite (a temp file) or a postgresql:// URL")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of the submissions")
     args = parser.parse_args(argv)
 
     tmp = tempfile.mkdtemp(prefix="course-submission-")
@@ -97,6 +98,15 @@ def main(argv=None) -> int:
         if fn is submit:
             per = (counter.count - before) // (args.submissions - 1)
         rows.append(line(name, walls, cpus, per))
+    if args.profile:
+        import cProfile
+        import pstats
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for i in range(1, len(forms)):
+            home(i)         # the forms were used up above: profile the home page of the same learners
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
     print(f"{args.learners} learners, {url.split(':')[0]}, {args.submissions - 1} requests each")
     print("| request | median | p90 | CPU median | SQL statements |\n|---|---:|---:|---:|---:|")
     print("\n".join(rows))
