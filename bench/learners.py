@@ -32,14 +32,17 @@ def learners(limit: int):
 def signed_in(app, person, user_agent: str = "course-bench/1.0") -> tuple[str, str]:
     """(session cookie value, csrf form token) for a new session of `person`."""
     from flask import g, session
+    from flask_login.utils import _create_identifier
     from flask_wtf.csrf import generate_csrf
 
     from course.learning import sessions
 
     started = sessions.start_session(person, user_agent)
-    with app.test_request_context("/", headers={"User-Agent": user_agent}):
+    with app.test_request_context("/", headers={"User-Agent": user_agent},
+                                  environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         session["_user_id"] = started.token
         session["_fresh"] = True
+        session["_id"] = _create_identifier()      # flask-login's check: wrk's address and User-Agent
         g.pop("csrf_token", None)       # flask-wtf caches the token in g (shared by an outer app context)
         csrf = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
