@@ -361,7 +361,7 @@ def ms(us: int) -> str:
 
 def table(results, params) -> str:
     lines = [
-        f"Measured {params['when']} with `bench/run.py {params['argv']}`: {params['machine']}; "
+        f"Measured {params['when']} with `{('bench/run.py ' + params['argv']).strip()}` (`make bench`): {params['machine']}; "
         f"load average {params['load_before']} before, {params['load_after']} after (other work shared the machine). "
         f"gunicorn -w {params['workers']} --preload (sync workers), wrk -t{params['threads']} -c{params['connections']}, "
         f"{params['duration']} s per endpoint after a {params['warmup']} s warm-up; `demo seed` and "
