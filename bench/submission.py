@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -107,6 +108,7 @@ def main(argv=None) -> int:
             home(i)         # the forms were used up above: profile the home page of the same learners
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    shutil.rmtree(tmp, ignore_errors=True)
     print(f"{args.learners} learners, {url.split(':')[0]}, {args.submissions - 1} requests each")
     print("| request | median | p90 | CPU median | SQL statements |\n|---|---:|---:|---:|---:|")
     print("\n".join(rows))
