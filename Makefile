@@ -52,6 +52,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+## make bench: load benchmark, not part of make test: a bare Flask app and ours on the same gunicorn,
+## 2,000 learners, each wrk request a different learner (a new quiz attempt each post), SQLite and
+## PostgreSQL when 127.0.0.1:5432 answers; writes docs/performance.md (bench/README.md)
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
 

@@ -44,6 +44,15 @@ def make_database(url: str, instance_path: str):
     raise ValueError(f"DATABASE_URL: unsupported database '{scheme}' (use sqlite:/// or postgresql://)")
 
 
+def write_transaction():
+    """A transaction that writes: on SQLite `BEGIN IMMEDIATE`, so the write lock is taken at the
+    start (a deferred transaction that read first could not be upgraded and would wait through
+    SQLite's busy-handler sleeps); on PostgreSQL a plain one. Nested: a savepoint."""
+    if isinstance(db.obj, SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
 def upgrade() -> list[str]:
     """Apply pending numbered migrations; returns their names."""
     with db.connection_context():

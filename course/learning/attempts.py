@@ -21,7 +21,7 @@ from peewee import IntegrityError
 
 from course.content.quiztypes import QUIZ_TYPES, Grade, GradeError
 from course.content.quiztypes.base import GradedAnswer
-from course.data.db import db
+from course.data.db import write_transaction
 from course.data.models import Answer, Attempt
 from course.learning import progress, spaced_review
 from course.time import utcnow
@@ -184,7 +184,9 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
             sorted(a.scenario.id for a in result.answers) != sorted(token.scenario_ids):
         raise GradeError("the answers graded are not the scenarios this form drew")
     try:
-        with db.atomic():
+        # SQLite: BEGIN IMMEDIATE, the write lock from the start (the reads below are in it,
+        # so the first-try flags see every earlier attempt, as before).
+        with write_transaction():
             attempt = Attempt.create(
                 person=person, course_slug=lesson.course_slug, lesson_slug=lesson.slug,
                 quiz_type=lesson.quiz.type, content_hash=lesson.quiz.content_hash, token=token.nonce,
@@ -200,7 +202,8 @@ def record_attempt(person, lesson, token: FormToken, result: Grade, kind: str = 
             if kind == "quiz":
                 if result.passed:
                     progress.record_pass(person, lesson, result.score)
-                    spaced_review.schedule_after_pass(person, lesson, attempt)
+                    spaced_review.schedule_after_pass(person, lesson, attempt, result.answers,
+                                                      first_attempt=not seen)
                 else:
                     progress.record_score(person, lesson, result.score)
             if review_card is not None:

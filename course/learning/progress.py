@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import datetime
 
+from peewee import Case
+
 from course.data.models import Progress, fn
 from course.time import utcnow
+
+
+def _higher(score: float):
+    """best_score after a new score: it only goes up (a missing one becomes the score)."""
+    return Case(None, [((Progress.best_score.is_null() | (Progress.best_score < score)), score)],
+                Progress.best_score)
 
 
 def _upsert(person, lesson, **changes) -> None:
@@ -20,7 +28,7 @@ def _upsert(person, lesson, **changes) -> None:
     for name, value in changes.items():
         field = getattr(Progress, name)
         # Keep the first time a milestone was reached; never move it or clear it.
-        update[field] = value if name == "best_score" else fn.COALESCE(field, value)
+        update[field] = _higher(value) if name == "best_score" else fn.COALESCE(field, value)
     (Progress.insert(**values)
      .on_conflict(conflict_target=[Progress.person, Progress.course_slug, Progress.lesson_slug],
                   update=update)
@@ -50,18 +58,18 @@ def mark_done(person, lesson) -> None:
 
 
 def record_pass(person, lesson, score: float) -> None:
-    """A passed quiz completes and passes its lesson; the best score only goes up."""
+    """A passed quiz completes and passes its lesson; the best score only goes up.
+    One statement, no read: the best score is compared in the database."""
     now = utcnow()
-    row = Progress.get_or_none(person=person, course_slug=lesson.course_slug, lesson_slug=lesson.slug)
-    best = max(score, row.best_score or 0) if row is not None else score
-    _upsert(person, lesson, completed_at=now, passed_at=now, best_score=best)
+    _upsert(person, lesson, completed_at=now, passed_at=now, best_score=score)
 
 
 def record_score(person, lesson, score: float) -> None:
-    """A quiz attempt that did not pass still keeps the best score so far."""
-    row = Progress.get_or_none(person=person, course_slug=lesson.course_slug, lesson_slug=lesson.slug)
-    if row is None:
-        _upsert(person, lesson, best_score=score)
-    elif row.best_score is None or score > row.best_score:
-        row.best_score = score
-        row.save(only=[Progress.best_score])
+    """A quiz attempt that did not pass still keeps the best score so far. One statement: a new
+    row is opened now; an existing one only has its best score raised (its visit is not moved)."""
+    now = utcnow()
+    (Progress.insert(person=person, course_slug=lesson.course_slug, lesson_slug=lesson.slug,
+                     content_hash=lesson.content_hash, opened_at=now, last_visit_at=now, best_score=score)
+     .on_conflict(conflict_target=[Progress.person, Progress.course_slug, Progress.lesson_slug],
+                  update={Progress.best_score: _higher(score)})
+     .execute())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
+import time
 from dataclasses import dataclass
 
 from fsrs import Card, Rating, Scheduler
@@ -45,9 +47,23 @@ def review_rating(right: bool) -> Rating:
     return Rating.Good if right else Rating.Again
 
 
+_card_ids = threading.Lock()
+_last_card_id = 0
+
+
+def new_card_id() -> int:
+    """A card id for fsrs: microseconds since the epoch, strictly increasing in this process.
+    `fsrs.Card()` without one uses milliseconds and sleeps 1 ms to keep them apart; the id is
+    only fsrs's own label (our key is ReviewCard.id), so nothing waits here."""
+    global _last_card_id
+    with _card_ids:
+        _last_card_id = max(_last_card_id + 1, time.time_ns() // 1000)
+        return _last_card_id
+
+
 def schedule(card: Card | None, rating: Rating, when: datetime.datetime) -> Card:
     """The card after a review at `when` (a new card when `card` is None)."""
-    card = card or Card(due=_aware(when))
+    card = card or Card(card_id=new_card_id(), due=_aware(when))
     updated, _log = SCHEDULER.review_card(card, rating, review_datetime=_aware(when))
     return updated
 
@@ -66,15 +82,25 @@ def reviewable(quiz) -> bool:
     return quiz is not None and not QUIZ_TYPES[quiz.type].branching
 
 
-def schedule_after_pass(person, lesson, attempt) -> int:
+def schedule_after_pass(person, lesson, attempt, answers=None, first_attempt: bool = False) -> int:
     """Create (or refresh) a card per scenario answered in the passing attempt (all of a
-    plain quiz; the drawn ones of a pool). Returns cards written."""
+    plain quiz; the drawn ones of a pool). Returns cards written.
+
+    `answers`: the attempt's graded answers when the caller has them (read from the database
+    otherwise). `first_attempt`: the caller knows this person has no earlier quiz attempt of
+    the lesson (aliases included), so each scenario's first try is this attempt's answer."""
     quiz = lesson.quiz
     if not reviewable(quiz):
         return 0
     scope = ((Attempt.person == person) & (Attempt.course_slug == lesson.course_slug)
              & (Attempt.lesson_slug == lesson.slug) & (Attempt.kind == "quiz"))
-    if quiz.draw is None:
+    if answers is not None:
+        now_right = {a.scenario.id: a.best for a in answers}
+    else:
+        now_right = {a.scenario_id: a.best for a in attempt.answers}
+    if first_attempt:
+        first_right = {sid for sid, best in now_right.items() if best}
+    elif quiz.draw is None:
         first = Attempt.select().where(scope).order_by(Attempt.submitted_at, Attempt.id).first()
         first_right = {a.scenario_id for a in Answer.select(Answer.scenario_id, Answer.best)
                        .where((Answer.attempt == first) & (Answer.best == True))}  # noqa: E712
@@ -87,7 +113,6 @@ def schedule_after_pass(person, lesson, attempt) -> int:
                 seen.add(scenario_id)
                 if best:
                     first_right.add(scenario_id)
-    now_right = {a.scenario_id: a.best for a in attempt.answers}
     when = _aware(attempt.submitted_at)
     existing = {c.scenario_id: c for c in ReviewCard.select().where(
         (ReviewCard.person == person) & (ReviewCard.course_slug == lesson.course_slug)

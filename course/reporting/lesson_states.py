@@ -105,6 +105,12 @@ def _merge(lesson, rows) -> LessonProgress:
     """One LessonProgress from the rows under the lesson's slug and aliases."""
     if not rows:
         return LessonProgress(lesson)
+    if len(rows) == 1:          # the common case (no aliases): the same values without the min/max passes
+        r = rows[0]
+        return LessonProgress(lesson=lesson, state=_state(r.completed_at, r.passed_at, r.opened_at),
+                              opened_at=r.opened_at, last_visit_at=r.last_visit_at, completed_at=r.completed_at,
+                              passed_at=r.passed_at, best_score=r.best_score,
+                              content_hash=getattr(r, "content_hash", None))
 
     def first(values):
         values = [v for v in values if v is not None]

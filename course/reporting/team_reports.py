@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from peewee import Case, fn
 
@@ -120,13 +120,35 @@ def _members(team, q: str = ""):
     return query.order_by(Person.name, Person.id)
 
 
+class ProgressRow(NamedTuple):
+    person: int
+    lesson_slug: str
+    opened_at: Optional[datetime.datetime]
+    last_visit_at: Optional[datetime.datetime]
+    completed_at: Optional[datetime.datetime]
+    passed_at: Optional[datetime.datetime]
+    best_score: Optional[float]
+
+
+def _when(value):
+    """A stored datetime as Peewee's DateTimeField reads it (SQLite keeps ISO text; PostgreSQL's
+    driver gives datetimes already), with the standard library's C parser instead of strptime."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.fromisoformat(value)
+
+
 def _progress_rows(team, course):
-    """Plain named tuples, not model instances: a 10,000-person team has ~50,000 rows."""
-    return (Progress.select(Progress.person, Progress.lesson_slug, Progress.opened_at, Progress.last_visit_at,
-                            Progress.completed_at, Progress.passed_at, Progress.best_score)
-            .join(Membership, on=(Membership.person == Progress.person))
-            .where((Membership.team == team) & (Membership.is_manager == False)  # noqa: E712
-                   & (Progress.course_slug == course.slug)).namedtuples())
+    """Plain named tuples, not model instances: a 10,000-person team has ~50,000 rows. The cursor's
+    raw values are converted here: Peewee's per-value conversion was a third of the dashboard."""
+    query = (Progress.select(Progress.person, Progress.lesson_slug, Progress.opened_at, Progress.last_visit_at,
+                             Progress.completed_at, Progress.passed_at, Progress.best_score)
+             .join(Membership, on=(Membership.person == Progress.person))
+             .where((Membership.team == team) & (Membership.is_manager == False)  # noqa: E712
+                    & (Progress.course_slug == course.slug)))
+    for person, slug, opened, visited, completed, passed, score in Progress._meta.database.execute(query):
+        yield ProgressRow(person, slug, _when(opened), _when(visited), _when(completed), _when(passed),
+                          None if score is None else float(score))
 
 
 def assignment_for(team, course) -> Optional[Assignment]:

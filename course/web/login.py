@@ -133,6 +133,19 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+APP_WIDE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
+
+def _limit_only_where_needed(app: Flask) -> None:
+    """Flask-Limiter checks app-wide limits before every request (a fifth of /health's time).
+    We set none: the sign-up view's own `@limiter.limit` checks itself inside the view. So the
+    before-request check only runs when configuration adds app-wide limits."""
+    if any(app.config.get(name) for name in APP_WIDE_LIMITS):
+        return
+    funcs = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [f for f in funcs if f != limiter._check_request_limit]
+
+
 def init_app(app: Flask) -> None:
     # flask-login's own remember-me cookie is never set (login_user is never given
     # remember=True); its name is moved aside so that it never tries to read ours.
@@ -142,4 +155,5 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember_cookie)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "course")
     limiter.init_app(app)           # database:// is registered by importing sign_in_limits
+    _limit_only_where_needed(app)
     sign_in_limits.init_app(app)
