@@ -147,12 +147,21 @@ class DueItem:
     due: datetime.datetime      # naive UTC; "now" for a card whose scenario was reworded
 
 
-def _current(card, catalog, now):
-    """(lesson, scenario, due) for a card as the content stands, or None when its
-    scenario is gone. Read-only: `sync_cards` writes the same conclusions later."""
+def _scenario_of(card, catalog):
+    """(lesson, scenario) a card reviews as the content stands (former slugs included), or
+    (None, None) when its scenario was removed or its lesson is a draft."""
     lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
     scenario = lesson.quiz.scenario(card.scenario_id) if lesson and reviewable(lesson.quiz) else None
     if scenario is None or lesson.draft:
+        return None, None
+    return lesson, scenario
+
+
+def _current(card, catalog, now):
+    """(lesson, scenario, due) for a card as the content stands, or None when its
+    scenario is gone. Read-only: `sync_cards` writes the same conclusions later."""
+    lesson, scenario = _scenario_of(card, catalog)
+    if scenario is None:
         return None
     due = now if scenario.content_hash != card.scenario_hash else card.due
     return lesson, scenario, due
@@ -164,9 +173,8 @@ def sync_cards(person, catalog) -> None:
     A write path: called when a review is answered, never by a page view."""
     now = utcnow()
     for card in ReviewCard.active_for(person):
-        lesson, _ = catalog.find_lesson(card.course_slug, card.lesson_slug)
-        scenario = lesson.quiz.scenario(card.scenario_id) if lesson and reviewable(lesson.quiz) else None
-        if scenario is None or lesson.draft:
+        lesson, scenario = _scenario_of(card, catalog)
+        if scenario is None:
             ReviewCard.update(retired_at=now).where(ReviewCard.id == card.id).execute()
         elif scenario.content_hash != card.scenario_hash:
             fresh = Card(card_id=card.id, due=_aware(now))

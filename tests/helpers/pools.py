@@ -8,7 +8,6 @@ import html as htmllib
 import io
 import random
 import re
-from html.parser import HTMLParser
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -23,7 +22,9 @@ from course.reporting import item_analysis
 from helpers.app import make_app
 from helpers.content import LESSON, QUIZ
 from helpers.http import sign_in
+from helpers.pages import hidden_fields
 from helpers.people import seed_people
+from helpers.quiz import best_for_page, shown_scenarios
 
 
 POOL, DRAW = 6, 4
@@ -78,43 +79,15 @@ def quiz_of(app, slug="first"):
 
 # --- reading the quiz form ------------------------------------------------------------
 
-class _Form(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hidden, self.radio_names = {}, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag != "input" or not attrs.get("name"):
-            return
-        if attrs.get("type") == "hidden":
-            self.hidden[attrs["name"]] = attrs.get("value", "")
-        elif attrs.get("type") == "radio" and attrs["name"] not in self.radio_names:
-            self.radio_names.append(attrs["name"])
-
-
-def read_form(html: str) -> _Form:
-    parser = _Form()
-    parser.feed(html)
-    return parser
-
 
 def drawn_ids(html: str) -> list[str]:
-    """The scenario ids a quiz page shows, in page order (from the radio names `answer-<id>`)."""
-    return [name[len("answer-"):] for name in read_form(html).radio_names if name.startswith("answer-")]
+    """The scenario ids a quiz page shows, in page order (its radio groups `answer-<id>`)."""
+    return shown_scenarios(html)
 
 
 def drawn_best_answers(html: str, quiz) -> dict[str, str]:
-    """Best answers for exactly the scenarios the quiz page drew: {scenario id: best choice id}.
-
-    Reads the radio names `answer-<scenario id>` from the form, so it works for a pool
-    (only the drawn scenarios) and for a plain quiz (all of them) alike."""
-    answers = {}
-    for scenario_id in drawn_ids(html):
-        scenario = quiz.scenario(scenario_id)
-        assert scenario is not None, f"the page shows '{scenario_id}', which the quiz does not have"
-        answers[scenario_id] = scenario.best_choice.id
-    return answers
+    """Best answers for exactly the scenarios the quiz page drew: {scenario id: best choice id}."""
+    return best_for_page(html, quiz)
 
 
 def open_quiz(client, url=URL):
@@ -122,7 +95,7 @@ def open_quiz(client, url=URL):
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
-    fields = read_form(html).hidden
+    fields = hidden_fields(html)
     assert fields.get("token") and fields.get("csrf_token")
     return html, fields, drawn_ids(html)
 

@@ -8,10 +8,9 @@ from course.learning import attempts
 from helpers.content import COURSE, lesson_of
 from helpers.db import query_db
 from helpers.http import csrf_from, post
-from helpers.pages import hidden_fields
+from helpers.pages import hidden_fields, radio_groups
 
 _TOKEN_FIELD = re.compile(r'name="token" value="([^"]+)"')
-_RADIO_GROUP = re.compile(r'type="radio"[^>]*name="answer-([^"]+)"|name="answer-([^"]+)"[^>]*type="radio"')
 
 # The scenarios each client's last quiz page showed, by quiz address: a pool shows a drawn
 # set, and a browser only ever sends answers for what it was shown.
@@ -19,13 +18,8 @@ _SHOWN: dict = {}
 
 
 def shown_scenarios(html: str) -> list[str]:
-    """Scenario ids the quiz page asks about (its radio groups), in page order."""
-    ids = []
-    for match in _RADIO_GROUP.finditer(html):
-        scenario_id = match.group(1) or match.group(2)
-        if scenario_id not in ids:
-            ids.append(scenario_id)
-    return ids
+    """Scenario ids the quiz page asks about (its radio groups `answer-<id>`), in page order."""
+    return [name[len("answer-"):] for name in radio_groups(html) if name.startswith("answer-")]
 
 
 def _only_shown(client, url, answers: dict) -> dict:

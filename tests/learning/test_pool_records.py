@@ -8,7 +8,6 @@ import html as htmllib
 import io
 import random
 import re
-from html.parser import HTMLParser
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -26,7 +25,8 @@ from helpers.http import sign_in
 from helpers.people import seed_people
 
 from helpers.analysis import yesterday
-from helpers.pools import (pool_app, POOL_QUIZ, read_form, POOL, DRAW, POOL_IDS, URL, PLAIN_URL, SECRET, scenario_md, write_course, build, client_for,
+from helpers.pages import hidden_fields
+from helpers.pools import (pool_app, POOL_QUIZ, POOL, DRAW, POOL_IDS, URL, PLAIN_URL, SECRET, scenario_md, write_course, build, client_for,
     quiz_of, drawn_ids, drawn_best_answers, open_quiz, submit, attempt_id_of, best, in_db,
     row_counts, answers_of, token_payload, text_of)
 
@@ -74,7 +74,7 @@ def test_a_pooled_scenario_comes_back_for_review(pool_app):
     html = page.get_data(as_text=True)
     (scenario_id,) = drawn_ids(html)
     assert scenario_id in drawn
-    response = learner.post("/review", data={**read_form(html).hidden, f"answer-{scenario_id}": f"best-{scenario_id}"})
+    response = learner.post("/review", data={**hidden_fields(html), f"answer-{scenario_id}": f"best-{scenario_id}"})
     assert response.status_code == 303 and "/review/answers/" in response.headers["Location"]
     assert in_db(lambda: Attempt.select().where(Attempt.kind == "review").count()) == 1
 

@@ -9,7 +9,6 @@ import html as htmllib
 import io
 import random
 import re
-from html.parser import HTMLParser
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -26,7 +25,8 @@ from helpers.content import LESSON, QUIZ
 from helpers.http import sign_in
 from helpers.people import seed_people
 
-from helpers.pools import (pool_app, POOL_QUIZ, read_form, POOL, DRAW, POOL_IDS, URL, PLAIN_URL, SECRET, scenario_md, write_course, build, client_for,
+from helpers.pages import hidden_fields
+from helpers.pools import (pool_app, POOL_QUIZ, POOL, DRAW, POOL_IDS, URL, PLAIN_URL, SECRET, scenario_md, write_course, build, client_for,
     quiz_of, drawn_ids, drawn_best_answers, open_quiz, submit, attempt_id_of, best, in_db,
     row_counts, answers_of, token_payload, text_of)
 
@@ -125,12 +125,12 @@ def test_a_missing_drawn_answer_shows_the_drawn_page_again_and_stores_nothing(po
     assert "Choose an answer for every scenario: 1 still needs one. Nothing was saved yet." in text_of(html)
     assert f'href="#scenario-{skipped}"' in html and f'id="missing-{skipped}"' in html
     # The same drawn scenarios again, under the same token, with the given answers kept.
-    again = read_form(html)
-    assert drawn_ids(html) == drawn and again.hidden["token"] == fields["token"]
+    again = hidden_fields(html)
+    assert drawn_ids(html) == drawn and again["token"] == fields["token"]
     assert f"Scenario {DRAW} of {DRAW}:" in text_of(html)
     assert row_counts() == (0, 0)
 
-    attempt_id = attempt_id_of(submit(learner, again.hidden, drawn_best_answers(html, quiz)))
+    attempt_id = attempt_id_of(submit(learner, again, drawn_best_answers(html, quiz)))
     assert [row[1] for row in answers_of(attempt_id)] == drawn
     assert row_counts() == (1, DRAW)
 
@@ -178,7 +178,7 @@ def test_a_form_from_before_the_quiz_changed_gets_a_fresh_draw(tree, database_ur
         assert response.status_code == 409
         html = response.get_data(as_text=True)
         assert "The quiz was updated while you were answering" in text_of(html)
-        fresh = read_form(html).hidden["token"]
+        fresh = hidden_fields(html)["token"]
         assert fresh != fields["token"] and token_payload(fresh)["d"] == drawn_ids(html)
         assert len(drawn_ids(html)) == DRAW and row_counts() == (0, 0)
     finally:

@@ -81,6 +81,9 @@ def test_the_page_shows_exactly_the_checks_figures(app, seeded):
     assert html.count("<li><code>quizzes/") == len(report.warnings)
     for quiz in report.quizzes:
         assert f">{quiz.lesson_slug}</a>" in html
+        cue = quiz.strongest
+        assert f"<td>{cue.description}</td>" in html.replace("&#39;", "'")
+        assert f"<td class=\"num\">{cue.pass_probability:.2f}</td>" in html
 
 
 @pytest.mark.parametrize("role", ["learner", "manager"])
